@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Core.Domain.Events;
+
+namespace Core.Domain.Workflows;
+
+/// <summary>
+/// The JSON of a workflow's list columns, in the API's shapes: decisions as
+/// <c>{approved, reason, timestamp}</c>, settlements as <c>{from, to, amount, timestamp}</c>
+/// (amount a decimal string), anomalies as <c>{kind, event, blockNumber, transactionIndex, logIndex, phaseBefore}</c>.
+/// Written and read here only, so the worker's rows round-trip exactly.
+/// </summary>
+public static class WorkflowJson
+{
+    public static string WriteDecisions(IEnumerable<Decision> decisions) => WriteArray(decisions, static (json, decision) =>
+    {
+        json.WriteBoolean("approved", decision.Approved);
+        json.WriteString("reason", decision.Reason);
+        json.WriteNumber("timestamp", decision.Timestamp);
+    });
+
+    public static string WriteSettlements(IEnumerable<Settlement> settlements) => WriteArray(settlements, static (json, settlement) =>
+    {
+        json.WriteString("from", settlement.From);
+        json.WriteString("to", settlement.To);
+        json.WriteString("amount", settlement.Amount.ToString(CultureInfo.InvariantCulture));
+        json.WriteNumber("timestamp", settlement.Timestamp);
+    });
+
+    public static string WriteAnomalies(IEnumerable<Anomaly> anomalies) => WriteArray(anomalies, static (json, anomaly) =>
+    {
+        json.WriteString("kind", anomaly.Kind.ToName());
+        json.WriteString("event", anomaly.Event.ToName());
+        json.WriteNumber("blockNumber", anomaly.At.BlockNumber);
+        json.WriteNumber("transactionIndex", anomaly.At.TransactionIndex);
+        json.WriteNumber("logIndex", anomaly.At.LogIndex);
+        if (anomaly.PhaseBefore is { } phase)
+        {
+            json.WriteString("phaseBefore", phase.ToName());
+        }
+        else
+        {
+            json.WriteNull("phaseBefore");
+        }
+    });
+
+    public static ValueList<Decision> ReadDecisions(string json) => ReadArray(json, static item => new Decision(
+        item.GetProperty("approved").GetBoolean(),
+        RequiredText(item, "reason"),
+        item.GetProperty("timestamp").GetInt64()));
+
+    public static ValueList<Settlement> ReadSettlements(string json) => ReadArray(json, static item => new Settlement(
+        RequiredText(item, "from"),
+        RequiredText(item, "to"),
+        BigInteger.Parse(RequiredText(item, "amount"), NumberStyles.None, CultureInfo.InvariantCulture),
+        item.GetProperty("timestamp").GetInt64()));
+
+    public static ValueList<Anomaly> ReadAnomalies(string json) => ReadArray(json, static item =>
+    {
+        var kindName = RequiredText(item, "kind");
+        var eventName = RequiredText(item, "event");
+        if (!AnomalyKindNames.TryParse(kindName, out var kind) || !EventTypeNames.TryParse(eventName, out var type))
+        {
+            throw new FormatException($"Unknown anomaly '{kindName}' or event '{eventName}'.");
+        }
+
+        var phaseName = item.GetProperty("phaseBefore").GetString();
+        WorkflowPhase? phaseBefore = phaseName is null ? null
+            : WorkflowPhaseNames.TryParsePhase(phaseName, out var phase) ? phase
+            : throw new FormatException($"Unknown phase '{phaseName}'.");
+
+        var at = new EventPosition(
+            item.GetProperty("blockNumber").GetInt64(),
+            item.GetProperty("transactionIndex").GetInt32(),
+            item.GetProperty("logIndex").GetInt32());
+        return new Anomaly(kind, type, at, phaseBefore);
+    });
+
+    private static string WriteArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
+        {
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                json.WriteStartObject();
+                writeFields(json, item);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return CanonicalJson.Utf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static ValueList<T> ReadArray<T>(string json, Func<JsonElement, T> readItem)
+    {
+        using var document = JsonDocument.Parse(json);
+        return ValueList<T>.From(document.RootElement.EnumerateArray().Select(readItem).ToList());
+    }
+
+    private static string RequiredText(JsonElement item, string name) =>
+        item.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null.");
+}
