@@ -1,0 +1,32 @@
+using Nethereum.RPC.Eth.DTOs;
+
+namespace Indexer.Worker.Chain;
+
+/// <summary>The node, as the worker needs it. Every call is retried behind it; an exception means the retries ran out.</summary>
+public interface IChainClient
+{
+    Task<long> GetChainIdAsync(CancellationToken cancellationToken);
+
+    Task<long> GetHeadAsync(CancellationToken cancellationToken);
+
+    /// <exception cref="RangeTooLargeException">The node refuses the range as too wide or its result as too large.</exception>
+    Task<IReadOnlyList<FilterLog>> GetLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
+
+    /// <summary>The blocks with their transactions' senders, fetched in one batch.</summary>
+    Task<IReadOnlyDictionary<long, ChainBlock>> GetBlocksAsync(IReadOnlyCollection<long> numbers, CancellationToken cancellationToken);
+}
+
+/// <param name="SenderByTransaction">Lowercase transaction hash to lowercase sender address.</param>
+public sealed record ChainBlock(
+    long Number,
+    string Hash,
+    string ParentHash,
+    long Timestamp,
+    IReadOnlyDictionary<string, string> SenderByTransaction);
+
+/// <summary>The node will not answer eth_getLogs for this range; a smaller one may work.</summary>
+public sealed class RangeTooLargeException(long fromBlock, long toBlock, string reason)
+    : Exception($"The node refused eth_getLogs for blocks {fromBlock}..{toBlock}: {reason}");
+
+/// <summary>The node answered, but not with what was asked (a missing block, a malformed reply).</summary>
+public sealed class ChainDataException(string message) : Exception(message);

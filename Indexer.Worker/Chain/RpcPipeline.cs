@@ -1,0 +1,114 @@
+using Indexer.Worker.Configuration;
+using Microsoft.Extensions.Logging;
+using Nethereum.JsonRpc.Client;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Indexer.Worker.Chain;
+
+/// <summary>
+/// The Polly pipeline around every RPC call: retry (exponential backoff with jitter, honouring
+/// Retry-After) around a circuit breaker around a per-attempt timeout.
+/// </summary>
+public static class RpcPipeline
+{
+    public static ResiliencePipeline Build(WorkerOptions options, RpcCircuit circuit, ILogger logger) =>
+        new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                MaxRetryAttempts = options.RpcMaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                DelayGenerator = arguments => ValueTask.FromResult(RetryAfter(arguments.Outcome.Exception)),
+                OnRetry = arguments =>
+                {
+                    logger.LogWarning(
+                        "RPC call failed ({Reason}); retry {Attempt} in {DelayMs} ms",
+                        Describe(arguments.Outcome.Exception),
+                        arguments.AttemptNumber + 1,
+                        (long)arguments.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                FailureRatio = 0.8,
+                MinimumThroughput = 8,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(5),
+                OnOpened = arguments =>
+                {
+                    circuit.Opened();
+                    logger.LogError("RPC circuit breaker opened for {BreakMs} ms after repeated failures", (long)arguments.BreakDuration.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    circuit.HalfOpened();
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    circuit.Closed();
+                    logger.LogInformation("RPC circuit breaker closed: the node answers again");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(TimeSpan.FromMilliseconds(options.RpcTimeoutMs))
+            .Build();
+
+    private static bool IsTransient(Exception exception) => exception switch
+    {
+        RangeTooLargeException => false,
+        OperationCanceledException => false,
+        RpcResponseException response => !RpcErrors.IsRangeTooLarge(response),
+        _ => true,
+    };
+
+    /// <returns>The server's Retry-After when it gave one; null lets Polly compute the backoff.</returns>
+    private static TimeSpan? RetryAfter(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RpcHttpException { RetryAfter: { } delay } && delay > TimeSpan.Zero)
+            {
+                return delay < TimeSpan.FromMinutes(5) ? delay : TimeSpan.FromMinutes(5);
+            }
+        }
+
+        return null;
+    }
+
+    internal static string Describe(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RpcHttpException or RpcResponseException or TimeoutRejectedException or HttpRequestException or ChainDataException)
+            {
+                return current.Message;
+            }
+        }
+
+        return exception?.GetBaseException().Message ?? "unknown";
+    }
+}
+
+/// <summary>The breaker's state, for the status row and /status.</summary>
+public sealed class RpcCircuit
+{
+    private volatile string state = "closed";
+
+    public string State => state;
+
+    internal void Opened() => state = "open";
+
+    internal void HalfOpened() => state = "half-open";
+
+    internal void Closed() => state = "closed";
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Indexer.Worker.Configuration;
+
+/// <summary>The worker's settings, bound from environment variables (or .env) under the seed's names.</summary>
+public sealed class WorkerOptions
+{
+    [ConfigurationKeyName("RPC_URL")]
+    public string RpcUrl { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("CHAIN_ID")]
+    public long ChainId { get; set; }
+
+    [ConfigurationKeyName("CONTRACT_ADDRESS")]
+    public string ContractAddress { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("BLOCK_START")]
+    public long BlockStart { get; set; }
+
+    [ConfigurationKeyName("DATABASE_URL")]
+    public string DatabaseUrl { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("CONFIRMATION_BLOCKS")]
+    public int ConfirmationBlocks { get; set; } = 3;
+
+    [ConfigurationKeyName("MAX_BLOCK_RANGE")]
+    public int MaxBlockRange { get; set; } = 2000;
+
+    [ConfigurationKeyName("POLL_INTERVAL_MS")]
+    public int PollIntervalMs { get; set; } = 2000;
+
+    [ConfigurationKeyName("RPC_TIMEOUT_MS")]
+    public int RpcTimeoutMs { get; set; } = 10_000;
+
+    [ConfigurationKeyName("RPC_MAX_RETRIES")]
+    public int RpcMaxRetries { get; set; } = 6;
+
+    [ConfigurationKeyName("PROGRESS_LOG_INTERVAL_MS")]
+    public int ProgressLogIntervalMs { get; set; } = 10_000;
+
+    [ConfigurationKeyName("HEARTBEAT_INTERVAL_MS")]
+    public int HeartbeatIntervalMs { get; set; } = 5_000;
+
+    /// <summary>Lowercase, as stored in the event log.</summary>
+    public string NormalizedContractAddress => ContractAddress.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using System.Text;
+using Core.Domain.Events;
+
+namespace Indexer.Worker.Ingestion;
+
+/// <summary>A decoded event with the chain metadata the event log keeps beside it.</summary>
+public sealed record IngestedEvent(WorkflowEvent Event, string TxHash, string TxSender, string BlockHash)
+{
+    /// <summary>
+    /// The row id, derived from what identifies the log on chain, so that two databases indexing
+    /// the same chain hold the same ids (a UUID v8 over a SHA-256 of chain, contract, tx hash and log index).
+    /// </summary>
+    public Guid IdFor(long chainId, string contractAddress)
+    {
+        var key = Encoding.ASCII.GetBytes($"{chainId}:{contractAddress}:{TxHash}:{Event.Position.LogIndex}");
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(key, hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+}

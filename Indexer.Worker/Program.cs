@@ -1,0 +1,105 @@
+using Indexer.Worker;
+using Indexer.Worker.Chain;
+using Indexer.Worker.Configuration;
+using Indexer.Worker.Ingestion;
+using Indexer.Worker.Replay;
+using Indexer.Worker.Startup;
+using Indexer.Worker.Status;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Migrations.Configuration;
+using Migrations.Schema;
+using Nethereum.JsonRpc.Client;
+using Npgsql;
+
+// Indexer.Worker: with no argument it rebuilds the projection and then follows the chain;
+// `replay` rebuilds the projection and exits.
+const string Usage = "usage: Indexer.Worker [replay]";
+var replayOnly = args is ["replay"];
+if (args.Length > 0 && !replayOnly)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+DotEnvFile.LoadIfPresent();
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+    console.UseUtcTimestamp = true;
+});
+
+builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+builder.Services.AddSingleton(provider =>
+{
+    var connection = DatabaseUrl.Parse(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.DatabaseUrl);
+    connection.ApplicationName = "x402-indexer";
+    return connection;
+});
+builder.Services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+builder.Services.AddSingleton(provider => new SchemaMigrator(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+builder.Services.AddSingleton<RpcCircuit>();
+builder.Services.AddSingleton<IChainClient>(provider =>
+{
+    var settings = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
+    var rpcUrl = new Uri(settings.RpcUrl);
+    var http = new HttpClient(new RpcHttpHandler()) { BaseAddress = rpcUrl, Timeout = Timeout.InfiniteTimeSpan };
+    var pipeline = RpcPipeline.Build(settings, provider.GetRequiredService<RpcCircuit>(), provider.GetRequiredService<ILogger<NethereumChainClient>>());
+    return new NethereumChainClient(new RpcClient(rpcUrl, http), pipeline);
+});
+builder.Services.AddSingleton(WorkerInstance.ForThisProcess());
+builder.Services.AddSingleton<StatusStore>();
+builder.Services.AddSingleton<RangeFetcher>();
+builder.Services.AddSingleton<RangeCommitter>();
+builder.Services.AddSingleton<ChainFollower>();
+builder.Services.AddSingleton<ProjectionRebuilder>();
+builder.Services.AddSingleton<Preflight>();
+builder.Services.AddHostedService<HeartbeatService>();
+builder.Services.AddHostedService<IndexerService>();
+
+using var host = builder.Build();
+try
+{
+    var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+    // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
+    ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
+
+    using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+    await host.Services.GetRequiredService<Preflight>().CheckAsync(createCheckpoint: !replayOnly, startup.Token);
+    if (replayOnly)
+    {
+        await host.Services.GetRequiredService<StatusStore>().StartedAsync(settings.ChainId, startup.Token);
+        await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(CancellationToken.None);
+        return 0;
+    }
+
+    await host.Services.GetRequiredService<StatusStore>().StartedAsync(settings.ChainId, startup.Token);
+    await host.RunAsync();
+    return Environment.ExitCode;
+}
+catch (OptionsValidationException e)
+{
+    Console.Error.WriteLine($"Configuration error: {string.Join("; ", e.Failures)}");
+    return 2;
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"Configuration error: {ConfigurationErrors.Describe(e)}");
+    return 2;
+}
+catch (Exception e) when (e is PendingMigrationsException or PreflightException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+catch (NpgsqlException e)
+{
+    Console.Error.WriteLine($"Cannot use the database at DATABASE_URL: {e.Message}");
+    return 1;
+}

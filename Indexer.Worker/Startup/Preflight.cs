@@ -1,0 +1,63 @@
+using Indexer.Worker.Chain;
+using Indexer.Worker.Configuration;
+using Indexer.Worker.EventLog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Migrations.Schema;
+using Npgsql;
+
+namespace Indexer.Worker.Startup;
+
+/// <summary>
+/// What must hold before the worker touches anything: the schema is current, the node is the
+/// configured chain, and the database indexes this very contract (or nothing yet).
+/// </summary>
+public sealed class Preflight(
+    NpgsqlDataSource database,
+    SchemaMigrator schema,
+    IChainClient chain,
+    IOptions<WorkerOptions> options,
+    ILogger<Preflight> logger)
+{
+    /// <exception cref="PendingMigrationsException">The schema is behind.</exception>
+    /// <exception cref="PreflightException">The node or the database is not the one configured.</exception>
+    public async Task<Checkpoint> CheckAsync(bool createCheckpoint, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        schema.EnsureUpToDate();
+
+        var nodeChainId = await chain.GetChainIdAsync(cancellationToken);
+        if (nodeChainId != settings.ChainId)
+        {
+            throw new PreflightException(
+                $"CHAIN_ID is {settings.ChainId} but the node at RPC_URL reports chain {nodeChainId}; refusing to index the wrong chain.");
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var checkpoint = createCheckpoint
+            ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
+            : await CheckpointStore.GetAsync(connection);
+        if (checkpoint is null)
+        {
+            return new Checkpoint(settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart, settings.BlockStart - 1, null, 0);
+        }
+
+        if (checkpoint.ChainId != settings.ChainId || checkpoint.ContractAddress != settings.NormalizedContractAddress)
+        {
+            throw new PreflightException(
+                $"This database indexes contract {checkpoint.ContractAddress} on chain {checkpoint.ChainId}, not CONTRACT_ADDRESS " +
+                $"{settings.NormalizedContractAddress} on CHAIN_ID {settings.ChainId}; use a separate database per contract.");
+        }
+
+        if (settings.BlockStart != checkpoint.StartBlock)
+        {
+            logger.LogWarning(
+                "BLOCK_START is {BlockStart} but this database was started at block {StartBlock}; resuming from block {Next}",
+                settings.BlockStart, checkpoint.StartBlock, checkpoint.LastBlock + 1);
+        }
+
+        return checkpoint;
+    }
+}
+
+public sealed class PreflightException(string message) : Exception(message);

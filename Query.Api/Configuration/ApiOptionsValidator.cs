@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Migrations.Configuration;
+
+namespace Query.Api.Configuration;
+
+/// <summary>Checks every setting at start; each failure names its variable and never echoes a secret.</summary>
+public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiOptions options)
+    {
+        var failures = new List<string>();
+        try
+        {
+            DatabaseUrl.Parse(options.DatabaseUrl);
+        }
+        catch (InvalidDatabaseUrlException e)
+        {
+            failures.Add(e.Message.TrimEnd('.'));
+        }
+
+        if (options.Port is < 1 or > 65535)
+        {
+            failures.Add("PORT must be between 1 and 65535");
+        }
+
+        if (options.Host != "localhost" && !IPAddress.TryParse(options.Host, out _))
+        {
+            failures.Add("HOST must be an IP address (e.g. 127.0.0.1 or 0.0.0.0) or localhost");
+        }
+
+        if (options.DbPoolSize is < 1 or > 1000)
+        {
+            failures.Add("DB_POOL_SIZE must be between 1 and 1000");
+        }
+
+        if (options.DbCommandTimeoutSeconds is < 1 or > 600)
+        {
+            failures.Add("DB_COMMAND_TIMEOUT_S must be between 1 and 600");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

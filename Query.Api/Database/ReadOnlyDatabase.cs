@@ -1,0 +1,23 @@
+using Migrations.Configuration;
+using Npgsql;
+using Query.Api.Configuration;
+
+namespace Query.Api.Database;
+
+/// <summary>
+/// The API's connection pool. Every session runs with default_transaction_read_only=on, so even a
+/// role with more rights than SELECT cannot write through this process.
+/// </summary>
+public static class ReadOnlyDatabase
+{
+    public static NpgsqlConnectionStringBuilder ConnectionFor(ApiOptions options)
+    {
+        var connection = DatabaseUrl.Parse(options.DatabaseUrl);
+        connection.ApplicationName = "x402-query-api";
+        connection.Options = "-c default_transaction_read_only=on";
+        connection.MaxPoolSize = options.DbPoolSize;
+        connection.CommandTimeout = options.DbCommandTimeoutSeconds;
+        connection.Timeout = Math.Min(options.DbCommandTimeoutSeconds, 15);
+        return connection;
+    }
+}

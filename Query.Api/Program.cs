@@ -1,0 +1,70 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Migrations.Configuration;
+using Migrations.Schema;
+using Npgsql;
+using Query.Api.Configuration;
+using Query.Api.Database;
+using Query.Api.Health;
+using Query.Api.Stats;
+using Query.Api.Status;
+using Query.Api.Workflows;
+
+DotEnvFile.LoadIfPresent();
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+    console.UseUtcTimestamp = true;
+});
+
+builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelBinding>();
+builder.Services.AddSingleton(provider => ReadOnlyDatabase.ConnectionFor(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
+builder.Services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+builder.Services.AddSingleton<WorkflowQueries>();
+builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+
+var app = builder.Build();
+try
+{
+    var connection = app.Services.GetRequiredService<NpgsqlConnectionStringBuilder>();
+    new SchemaMigrator(connection).EnsureUpToDate();
+}
+catch (OptionsValidationException e)
+{
+    Console.Error.WriteLine($"Configuration error: {string.Join("; ", e.Failures)}");
+    return 2;
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"Configuration error: {ConfigurationErrors.Describe(e)}");
+    return 2;
+}
+catch (PendingMigrationsException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+catch (NpgsqlException e)
+{
+    Console.Error.WriteLine($"Cannot use the database at DATABASE_URL: {e.Message}");
+    return 1;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealth();
+app.MapWorkflows();
+app.MapStats();
+app.MapStatus();
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,94 @@
+using Dapper;
+using Npgsql;
+
+namespace Query.Api.Status;
+
+public static class StatusEndpoints
+{
+    private const string SelectStatus = """
+        SELECT s.chain_id AS ChainId, s.chain_head AS ChainHead, s.confirmed_head AS ConfirmedHead,
+               c.last_block AS LastIndexedBlock, c.start_block AS StartBlock, c.contract_address AS ContractAddress,
+               coalesce(c.event_count, 0) AS EventCount,
+               s.replay_state AS ReplayState, s.replay_events_done AS ReplayEventsDone,
+               s.replay_events_total AS ReplayEventsTotal, s.replay_events_per_second AS ReplayEventsPerSecond,
+               s.replay_started_at AS ReplayStartedAt, s.replay_finished_at AS ReplayFinishedAt,
+               s.instance_id AS InstanceId, s.worker_started_at AS WorkerStartedAt, s.heartbeat_at AS HeartbeatAt,
+               extract(epoch FROM now() - s.heartbeat_at)::double precision AS HeartbeatAgeSeconds,
+               s.rpc_circuit AS RpcCircuit
+        FROM indexer_status s
+        LEFT JOIN sync_checkpoint c ON c.id = 1
+        WHERE s.id = 1
+        """;
+
+    public static void MapStatus(this IEndpointRouteBuilder app) =>
+        app.MapGet("/status", async (NpgsqlDataSource database, CancellationToken cancellationToken) =>
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            var row = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(SelectStatus, cancellationToken: cancellationToken));
+            return new IndexerStatus(
+                row.ChainId,
+                row.ContractAddress,
+                row.ChainHead,
+                row.ConfirmedHead,
+                row.LastIndexedBlock,
+                row.ConfirmedHead is { } confirmed && row.LastIndexedBlock is { } last ? Math.Max(0, confirmed - last) : null,
+                row.EventCount,
+                new ReplayStatus(row.ReplayState, row.ReplayEventsDone, row.ReplayEventsTotal, row.ReplayEventsPerSecond, row.ReplayStartedAt, row.ReplayFinishedAt),
+                new WorkerStatus(row.InstanceId, row.WorkerStartedAt, row.HeartbeatAt, row.HeartbeatAgeSeconds, row.RpcCircuit));
+        });
+
+    private sealed class StatusRow
+    {
+        public long? ChainId { get; init; }
+
+        public long? ChainHead { get; init; }
+
+        public long? ConfirmedHead { get; init; }
+
+        public long? LastIndexedBlock { get; init; }
+
+        public long? StartBlock { get; init; }
+
+        public string? ContractAddress { get; init; }
+
+        public long EventCount { get; init; }
+
+        public string ReplayState { get; init; } = "pending";
+
+        public long ReplayEventsDone { get; init; }
+
+        public long ReplayEventsTotal { get; init; }
+
+        public double? ReplayEventsPerSecond { get; init; }
+
+        public DateTime? ReplayStartedAt { get; init; }
+
+        public DateTime? ReplayFinishedAt { get; init; }
+
+        public string? InstanceId { get; init; }
+
+        public DateTime? WorkerStartedAt { get; init; }
+
+        public DateTime? HeartbeatAt { get; init; }
+
+        public double? HeartbeatAgeSeconds { get; init; }
+
+        public string RpcCircuit { get; init; } = "closed";
+    }
+}
+
+public sealed record IndexerStatus(
+    long? ChainId,
+    string? ContractAddress,
+    long? ChainHead,
+    long? ConfirmedHead,
+    long? LastIndexedBlock,
+    long? LagBlocks,
+    long EventCount,
+    ReplayStatus Replay,
+    WorkerStatus Worker);
+
+public sealed record ReplayStatus(
+    string State, long EventsDone, long EventsTotal, double? EventsPerSecond, DateTime? StartedAt, DateTime? FinishedAt);
+
+public sealed record WorkerStatus(string? InstanceId, DateTime? StartedAt, DateTime? HeartbeatAt, double? HeartbeatAgeSeconds, string RpcCircuit);
