@@ -20,6 +20,7 @@ builder.Logging.AddSimpleConsole(console =>
     console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
     console.UseUtcTimestamp = true;
 });
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
 builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();

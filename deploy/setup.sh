@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the demo and the tests need on a fresh Debian 12 machine. Safe to run again:
+# it only installs what is missing. Tests run their own private PostgreSQL clusters from the
+# installed binaries, so Debian's cluster 15/main is neither needed nor started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "setup.sh: $*" >&2; exit 1; }
+
+anvil=deploy/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+lock=deploy/package-lock.json
+
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+if ((${#missing[@]} > 0)); then
+  [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root or install postgresql, nodejs manually"
+  grep -qs '^ID=debian' /etc/os-release || fail "missing ${missing[*]}: this installer knows Debian only; install postgresql, nodejs manually"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y "${missing[@]}"
+fi
+
+[[ -f $lock ]] || fail "$lock is missing: lock deploy/package.json's dependencies first (npm install --prefix deploy)"
+if [[ ! -d deploy/node_modules || $lock -nt deploy/node_modules ]]; then
+  npm ci --prefix deploy --no-audit --no-fund
+  touch deploy/node_modules # so that the next run sees it up to date with the lock file
+fi
+
+[[ -f $anvil ]] || fail "$anvil is missing after npm ci: deploy/package.json must depend on @foundry-rs/anvil"
+# npm 11 skips install scripts, so the binary may arrive without its run bit.
+chmod +x "$anvil"
