@@ -1,0 +1,93 @@
+using NUnit.Framework;
+using Simulator.Simulation;
+using TestSupport;
+
+namespace Indexer.Worker.Tests.Startup;
+
+[TestFixture]
+[NonParallelizable]
+public sealed class StartupTests
+{
+    private AnvilNode anvil = null!;
+    private SimulationResult chain = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAnEmptyChain()
+    {
+        anvil = await AnvilNode.StartAsync();
+        chain = await WorkflowSimulator.RunAsync(new SimulationOptions(anvil.RpcUrl, Workflows: 0, Seed: 1), CancellationToken.None);
+    }
+
+    [OneTimeTearDown]
+    public Task StopChain() => anvil.DisposeAsync().AsTask();
+
+    [TestCase("RPC_URL", null, "RPC_URL")]
+    [TestCase("RPC_URL", "not a url", "RPC_URL")]
+    [TestCase("CHAIN_ID", null, "CHAIN_ID")]
+    [TestCase("CONTRACT_ADDRESS", "0x1234", "CONTRACT_ADDRESS")]
+    [TestCase("BLOCK_START", "abc", "BLOCK_START must be a whole number")]
+    [TestCase("CONFIRMATION_BLOCKS", "-1", "CONFIRMATION_BLOCKS")]
+    [TestCase("MAX_BLOCK_RANGE", "0", "MAX_BLOCK_RANGE")]
+    [TestCase("DATABASE_URL", "mysql://u:secret-pw@h/db", "DATABASE_URL")]
+    public async Task BadConfiguration_StopsWithOneLineNamingTheVariable(string variable, string? value, string expected)
+    {
+        var database = await ObservedDatabase.CreateAsync();
+        var environment = Processes.WorkerEnvironment(chain, database);
+        if (value is null)
+        {
+            environment.Remove(variable);
+        }
+        else
+        {
+            environment[variable] = value;
+        }
+
+        await using var worker = Processes.StartWorker(environment);
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var lines = worker.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2));
+            Assert.That(lines, Has.Length.EqualTo(1), worker.Output);
+            Assert.That(worker.Output, Does.Contain(expected));
+            Assert.That(worker.Output, Does.Not.Contain("secret-pw"));
+            Assert.That(worker.Output, Does.Not.Contain(" at "));
+        });
+    }
+
+    [Test]
+    public async Task ChainIdOtherThanTheNodes_StopsTheWorker()
+    {
+        var database = await ObservedDatabase.CreateAsync();
+        var environment = Processes.WorkerEnvironment(chain, database);
+        environment["CHAIN_ID"] = "338";
+
+        await using var worker = Processes.StartWorker(environment);
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2));
+            Assert.That(worker.Output, Does.Contain("CHAIN_ID is 338 but the node at RPC_URL reports chain 31337"));
+        });
+    }
+
+    [Test]
+    public async Task PendingMigrations_StopTheWorkerBeforeItWritesAnything()
+    {
+        var database = await ObservedDatabase.CreateAsync(migrate: false);
+
+        await using var worker = Processes.StartWorker(Processes.WorkerEnvironment(chain, database));
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2));
+            Assert.That(worker.Output, Does.Contain("migration(s) pending"));
+            Assert.That(
+                await database.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"),
+                Is.Zero);
+        });
+    }
+}
