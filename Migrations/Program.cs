@@ -42,16 +42,26 @@ try
     }
 
     var result = migrator.Apply(Console.Out);
-    if (!result.Successful)
+    switch (result)
     {
-        Console.Error.WriteLine($"Migration failed in {result.ErrorScript?.Name ?? "an unknown script"}: {result.Error?.Message}");
-        return 1;
+        case { Successful: true }:
+            break;
+        case { Error: NpgsqlException unreachable } when unreachable is not PostgresException:
+            return CannotReach(unreachable);
+        default:
+            Console.Error.WriteLine($"Migration failed in {result.ErrorScript?.Name ?? "an unknown script"} (rolled back): {result.Error?.Message}");
+            return 1;
     }
 
     Console.WriteLine($"Schema up to date ({result.Scripts.Count()} script(s) applied now).");
     return 0;
 }
 catch (NpgsqlException e)
+{
+    return CannotReach(e);
+}
+
+int CannotReach(NpgsqlException e)
 {
     Console.Error.WriteLine($"Cannot reach the database at {connection.Host}:{connection.Port}/{connection.Database}: {e.Message}");
     return 1;

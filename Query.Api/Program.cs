@@ -33,9 +33,11 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 
-var app = builder.Build();
+WebApplication app;
 try
 {
+    // Building the app resolves the options (Kestrel binds HOST:PORT from them), so it is inside the try.
+    app = builder.Build();
     var connection = app.Services.GetRequiredService<NpgsqlConnectionStringBuilder>();
     new SchemaMigrator(connection).EnsureUpToDate();
 }

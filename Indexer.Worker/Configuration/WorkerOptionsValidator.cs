@@ -59,6 +59,6 @@ public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOpti
         }
     }
 
-    [GeneratedRegex("^0x[0-9a-fA-F]{40}$")]
+    [GeneratedRegex(@"^0x[0-9a-fA-F]{40}\z")]
     private static partial Regex AddressPattern();
 }

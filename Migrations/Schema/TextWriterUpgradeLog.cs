@@ -2,7 +2,10 @@ using DbUp.Engine.Output;
 
 namespace Migrations.Schema;
 
-/// <summary>DbUp's log as plain lines, so the CLI prints to the console and checks stay silent.</summary>
+/// <summary>
+/// DbUp's progress as plain lines, so the CLI prints to the console and checks stay silent.
+/// Errors are left out: DbUp logs them with stack traces, and the caller reports the result's error in one line.
+/// </summary>
 internal sealed class TextWriterUpgradeLog(TextWriter writer) : IUpgradeLog
 {
     public void LogTrace(string format, params object[] args)
@@ -17,8 +20,11 @@ internal sealed class TextWriterUpgradeLog(TextWriter writer) : IUpgradeLog
 
     public void LogWarning(string format, params object[] args) => writer.WriteLine("warning: " + format, args);
 
-    public void LogError(string format, params object[] args) => writer.WriteLine("error: " + format, args);
+    public void LogError(string format, params object[] args)
+    {
+    }
 
-    public void LogError(Exception ex, string format, params object[] args) =>
-        writer.WriteLine("error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args) + " " + ex.Message);
+    public void LogError(Exception ex, string format, params object[] args)
+    {
+    }
 }

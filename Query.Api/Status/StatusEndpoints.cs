@@ -6,7 +6,7 @@ namespace Query.Api.Status;
 public static class StatusEndpoints
 {
     private const string SelectStatus = """
-        SELECT s.chain_id AS ChainId, s.chain_head AS ChainHead, s.confirmed_head AS ConfirmedHead,
+        SELECT coalesce(s.chain_id, c.chain_id) AS ChainId, s.chain_head AS ChainHead, s.confirmed_head AS ConfirmedHead,
                c.last_block AS LastIndexedBlock, c.start_block AS StartBlock, c.contract_address AS ContractAddress,
                coalesce(c.event_count, 0) AS EventCount,
                s.replay_state AS ReplayState, s.replay_events_done AS ReplayEventsDone,

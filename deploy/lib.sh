@@ -1,0 +1,65 @@
+# Shared by demo.sh and measure.sh: a private PostgreSQL cluster and a local anvil, both on 127.0.0.1.
+# Source it; it defines functions only.
+
+say() { echo "${0##*/}: $*" >&2; }
+
+# Release builds' entry points.
+bin_of() { echo "$1/bin/Release/net10.0/$(basename "$1").dll"; }
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+# PostgreSQL refuses to run as root; as root, its tools run as the postgres user.
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# start_private_postgres DIR PORT: a cluster in DIR/pg (created on first use), password auth on
+# 127.0.0.1 only, superuser postgres with the demo-only password x402-demo.
+start_private_postgres() {
+  local dir=$1 port=$2
+  mkdir -p "$dir/logs"
+  [[ $(id -u) -eq 0 ]] && chown postgres "$dir" "$dir/logs"
+  if [[ ! -f "$dir/pg/PG_VERSION" ]]; then
+    say "creating a private PostgreSQL cluster in $dir/pg"
+    local pwfile
+    pwfile=$(mktemp) && echo "x402-demo" >"$pwfile" && chmod 644 "$pwfile"
+    as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres --pwfile="$pwfile" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
+    rm -f "$pwfile"
+  fi
+  as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/logs/postgres.log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null ||
+    { say "PostgreSQL did not start: $(grep -E 'FATAL|HINT' "$dir/logs/postgres.log" | tail -n 2)"; return 1; }
+}
+
+stop_private_postgres() { as_postgres "$pg_bin/pg_ctl" -D "$1/pg" -m fast stop >/dev/null 2>&1 || true; }
+
+# psql_admin DIR PORT [psql args]: psql as the cluster's superuser over its unix socket.
+psql_admin() {
+  local dir=$1 port=$2
+  shift 2
+  PGOPTIONS='-c client_min_messages=warning' as_postgres psql -h "$dir" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q "$@"
+}
+
+# recreate_database DIR PORT: an empty database x402 owned by login role x402 (password x402-demo).
+# x402_reader is made here by the superuser, so the migrations (run as x402, without CREATEROLE) only grant to it.
+recreate_database() {
+  psql_admin "$1" "$2" -d postgres <<'SQL'
+DROP DATABASE IF EXISTS x402 WITH (FORCE);
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'x402') THEN CREATE ROLE x402 LOGIN PASSWORD 'x402-demo'; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'x402_reader') THEN CREATE ROLE x402_reader NOLOGIN; END IF;
+END $$;
+CREATE DATABASE x402 OWNER x402;
+SQL
+}
+
+# start_anvil PORT LOGFILE [anvil args]: anvil on 127.0.0.1:PORT in the background (its pid in $anvil_pid), ready when it returns.
+start_anvil() {
+  local port=$1 log=$2
+  shift 2
+  deploy/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil --host 127.0.0.1 --port "$port" --chain-id 31337 --silent "$@" >"$log" 2>&1 &
+  anvil_pid=$!
+  until curl -sf -H 'content-type: application/json' \
+    --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$port" >/dev/null; do
+    kill -0 "$anvil_pid" 2>/dev/null || { say "anvil did not start on port $port (busy?)"; return 1; }
+    sleep 0.1
+  done
+}

@@ -1,0 +1,15 @@
+namespace Migrations.Tests.Support;
+
+/// <summary>The migrations embedded in Migrations.dll, by file name, in the order they must run.</summary>
+internal static class Scripts
+{
+    public static readonly string[] InOrder =
+    [
+        "0001_chain_event.sql",
+        "0002_workflow_state.sql",
+        "0003_indexer_progress.sql",
+        "0004_reader_role.sql",
+    ];
+
+    public static readonly string[] Tables = ["chain_event", "workflow_state", "sync_checkpoint", "indexer_status"];
+}

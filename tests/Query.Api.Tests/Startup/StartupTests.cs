@@ -1,0 +1,129 @@
+using Migrations.Configuration;
+using Migrations.Schema;
+using NUnit.Framework;
+using Query.Api.Tests.Support;
+using TestSupport;
+
+namespace Query.Api.Tests.Startup;
+
+/// <summary>
+/// The API refuses to start on bad configuration or a schema that is behind: exit code, one line, no stack trace.
+/// Configuration errors surface while <c>builder.Build()</c> runs (WebApplication resolves Kestrel's options, and
+/// KestrelBinding reads ApiOptions.Value), which Program.cs calls before its try block: they must still exit 2.
+/// </summary>
+public sealed class StartupTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    [Test]
+    public async Task Start_UnmigratedDatabase_ExitsTwoWithOneLineAboutPendingMigrations()
+    {
+        var url = await (await SharedPostgres.GetAsync()).CreateDatabaseAsync();
+
+        var (exitCode, lines) = await RunUntilExitAsync(ApiProcess.Environment(url, FreePort.Next()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), string.Join('\n', lines));
+            Assert.That(lines, Has.Count.EqualTo(1), string.Join('\n', lines));
+            Assert.That(lines[0], Does.Contain("migration(s) pending").And.Contain("0001_chain_event.sql"));
+        });
+    }
+
+    [Test]
+    public async Task Start_PartlyMigratedDatabase_ExitsTwoNamingOnlyTheMissingScript()
+    {
+        var url = await (await SharedPostgres.GetAsync()).CreateDatabaseAsync();
+        new SchemaMigrator(DatabaseUrl.Parse(url)).Apply(TextWriter.Null);
+        await using (var connection = new Npgsql.NpgsqlConnection(DatabaseUrl.Parse(url).ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var forget = new Npgsql.NpgsqlCommand(
+                $"DELETE FROM {SchemaMigrator.JournalTable} WHERE scriptname LIKE '%0004_reader_role.sql'", connection);
+            Assert.That(await forget.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        var (exitCode, lines) = await RunUntilExitAsync(ApiProcess.Environment(url, FreePort.Next()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), string.Join('\n', lines));
+            Assert.That(lines, Has.Count.EqualTo(1), string.Join('\n', lines));
+            Assert.That(lines[0], Does.Contain("1 migration(s) pending").And.Contain("0004_reader_role.sql").And.Not.Contain("0001"));
+        });
+    }
+
+    [TestCase("nonsense")]
+    [TestCase("")]
+    [TestCase("mysql://admin:Hunter2-Secret@localhost/db")]
+    [TestCase("postgresql://admin:Hunter2-Secret@localhost/")]
+    public async Task Start_BadDatabaseUrl_ExitsTwoWithOneLineNamingDatabaseUrl(string databaseUrl)
+    {
+        var (exitCode, lines) = await RunUntilExitAsync(ApiProcess.Environment(databaseUrl, FreePort.Next()));
+
+        AssertConfigurationError(exitCode, lines, "DATABASE_URL");
+        Assert.That(string.Join('\n', lines), Does.Not.Contain("Hunter2-Secret"));
+    }
+
+    [Test]
+    public async Task Start_DatabaseUrlUnset_ExitsTwoNamingDatabaseUrl()
+    {
+        var environment = ApiProcess.Environment("unused", FreePort.Next());
+        environment.Remove("DATABASE_URL");
+
+        var (exitCode, lines) = await RunUntilExitAsync(environment);
+
+        AssertConfigurationError(exitCode, lines, "DATABASE_URL");
+    }
+
+    [TestCase("PORT", "abc")]
+    [TestCase("PORT", "0")]
+    [TestCase("PORT", "70000")]
+    [TestCase("HOST", "not-an-address")]
+    [TestCase("DB_POOL_SIZE", "many")]
+    [TestCase("DB_COMMAND_TIMEOUT_S", "0")]
+    public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
+    {
+        var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());
+        environment[variable] = value;
+
+        var (exitCode, lines) = await RunUntilExitAsync(environment);
+
+        AssertConfigurationError(exitCode, lines, variable);
+    }
+
+    [Test]
+    public async Task Start_DatabaseUnreachable_ExitsOneWithOneLineWithoutThePassword()
+    {
+        var url = $"postgresql://u:Hunter2-Secret@127.0.0.1:{FreePort.Next()}/db?timeout=3";
+
+        var (exitCode, lines) = await RunUntilExitAsync(ApiProcess.Environment(url, FreePort.Next()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(1), string.Join('\n', lines));
+            Assert.That(lines, Has.Count.EqualTo(1), string.Join('\n', lines));
+            Assert.That(lines[0], Does.Contain("DATABASE_URL").And.Not.Contain("Hunter2-Secret"));
+        });
+    }
+
+    private static void AssertConfigurationError(int exitCode, IReadOnlyList<string> lines, string variable)
+    {
+        var output = string.Join('\n', lines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), output);
+            Assert.That(lines, Has.Count.EqualTo(1), output);
+            Assert.That(output, Does.StartWith("Configuration error: ").And.Contain(variable));
+            Assert.That(output, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace");
+        });
+    }
+
+    private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunUntilExitAsync(Dictionary<string, string> environment)
+    {
+        await using var process = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], environment);
+        var exitCode = await process.WaitForExitAsync(ExitTimeout);
+        var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (exitCode, lines);
+    }
+}

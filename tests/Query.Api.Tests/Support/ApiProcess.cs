@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using TestSupport;
+
+namespace Query.Api.Tests.Support;
+
+/// <summary>The built Query.Api running as a real child process on a free port, and an HttpClient for it.</summary>
+internal sealed class ApiProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ChildProcess _process;
+
+    private ApiProcess(ChildProcess process, int port)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public HttpClient Http { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process printed so far, for assertion messages.</summary>
+    public string Output => _process.Output;
+
+    /// <summary>Starts the API the way it is deployed (HOST, PORT, DATABASE_URL) and waits until GET /health answers.</summary>
+    public static async Task<ApiProcess> StartAsync(string databaseUrl)
+    {
+        var port = FreePort.Next();
+        var process = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], Environment(databaseUrl, port));
+        var api = new ApiProcess(process, port);
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => process.HasExited || (await api.GetAsync("/health")).Status == HttpStatusCode.OK,
+                StartTimeout,
+                "the API answers GET /health");
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Query.Api exited during start. Output:\n{process.Output}");
+            }
+
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static Dictionary<string, string> Environment(string databaseUrl, int port) => new()
+    {
+        ["DATABASE_URL"] = databaseUrl,
+        ["HOST"] = "127.0.0.1",
+        ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public async Task<ApiResponse> GetAsync(string pathAndQuery)
+    {
+        using var response = await Http.GetAsync(pathAndQuery.TrimStart('/'));
+        var body = await response.Content.ReadAsStringAsync();
+        return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType, body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _process.DisposeAsync();
+    }
+}
+
+internal sealed record ApiResponse(HttpStatusCode Status, MediaTypeHeaderValue? ContentType, string Body)
+{
+    public string? MediaType => ContentType?.MediaType;
+
+    public JsonNode Json => JsonNode.Parse(Body) ?? throw new InvalidOperationException("The body is JSON null.");
+
+    public override string ToString() => $"{(int)Status} {MediaType}: {Body}";
+}

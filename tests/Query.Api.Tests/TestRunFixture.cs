@@ -1,0 +1,16 @@
+using NUnit.Framework;
+using Query.Api.Tests.Support;
+using TestSupport;
+
+namespace Query.Api.Tests;
+
+[SetUpFixture]
+public sealed class TestRunFixture
+{
+    [OneTimeTearDown]
+    public async Task StopSharedProcessesAndServers()
+    {
+        await SeededApi.DisposeAsync();
+        await SharedPostgres.DisposeAsync();
+    }
+}
