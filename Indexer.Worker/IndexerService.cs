@@ -12,12 +12,23 @@ public sealed class IndexerService(
     ProjectionRebuilder rebuilder,
     ChainFollower follower,
     StatusStore status,
+    IHostApplicationLifetime lifetime,
     ILogger<IndexerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ReplayUntilDoneAsync(stoppingToken);
-        await follower.FollowAsync(stoppingToken);
+        try
+        {
+            await ReplayUntilDoneAsync(stoppingToken);
+            await follower.FollowAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only a log the reducer's own writer could not have written ends up here: stop, loudly.
+            logger.LogCritical(e, "The worker stopped on an unrecoverable error");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
     }
 
     private async Task ReplayUntilDoneAsync(CancellationToken stoppingToken)

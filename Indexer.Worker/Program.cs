@@ -15,7 +15,7 @@ using Nethereum.JsonRpc.Client;
 using Npgsql;
 
 // Indexer.Worker: with no argument it rebuilds the projection and then follows the chain;
-// `replay` rebuilds the projection and exits.
+// `replay` rebuilds the projection from the event log alone (no RPC) and exits.
 const string Usage = "usage: Indexer.Worker [replay]";
 var replayOnly = args is ["replay"];
 if (args.Length > 0 && !replayOnly)
@@ -71,7 +71,7 @@ try
     ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
 
     using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-    await host.Services.GetRequiredService<Preflight>().CheckAsync(createCheckpoint: !replayOnly, startup.Token);
+    await host.Services.GetRequiredService<Preflight>().CheckAsync(forIngestion: !replayOnly, startup.Token);
     if (replayOnly)
     {
         await host.Services.GetRequiredService<StatusStore>().StartedAsync(settings.ChainId, startup.Token);

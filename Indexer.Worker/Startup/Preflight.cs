@@ -19,22 +19,26 @@ public sealed class Preflight(
     IOptions<WorkerOptions> options,
     ILogger<Preflight> logger)
 {
+    /// <param name="forIngestion">Also check the node and create the checkpoint; a replay needs neither.</param>
     /// <exception cref="PendingMigrationsException">The schema is behind.</exception>
     /// <exception cref="PreflightException">The node or the database is not the one configured.</exception>
-    public async Task<Checkpoint> CheckAsync(bool createCheckpoint, CancellationToken cancellationToken)
+    public async Task<Checkpoint> CheckAsync(bool forIngestion, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         schema.EnsureUpToDate();
 
-        var nodeChainId = await chain.GetChainIdAsync(cancellationToken);
-        if (nodeChainId != settings.ChainId)
+        if (forIngestion)
         {
-            throw new PreflightException(
-                $"CHAIN_ID is {settings.ChainId} but the node at RPC_URL reports chain {nodeChainId}; refusing to index the wrong chain.");
+            var nodeChainId = await chain.GetChainIdAsync(cancellationToken);
+            if (nodeChainId != settings.ChainId)
+            {
+                throw new PreflightException(
+                    $"CHAIN_ID is {settings.ChainId} but the node at RPC_URL reports chain {nodeChainId}; refusing to index the wrong chain.");
+            }
         }
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var checkpoint = createCheckpoint
+        var checkpoint = forIngestion
             ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
             : await CheckpointStore.GetAsync(connection);
         if (checkpoint is null)
