@@ -51,7 +51,7 @@ builder.Services.AddSingleton<IChainClient>(provider =>
     var rpcUrl = new Uri(settings.RpcUrl);
     var http = new HttpClient(new RpcHttpHandler()) { BaseAddress = rpcUrl, Timeout = Timeout.InfiniteTimeSpan };
     var pipeline = RpcPipeline.Build(settings, provider.GetRequiredService<RpcCircuit>(), provider.GetRequiredService<ILogger<NethereumChainClient>>());
-    return new NethereumChainClient(new RpcClient(rpcUrl, http), pipeline);
+    return new NethereumChainClient(new RpcClient(rpcUrl, http), pipeline, settings.RpcBatchSize);
 });
 builder.Services.AddSingleton(WorkerInstance.ForThisProcess());
 builder.Services.AddSingleton<StatusStore>();

@@ -1,5 +1,3 @@
-using Nethereum.RPC.Eth.DTOs;
-
 namespace Indexer.Worker.Chain;
 
 /// <summary>The node, as the worker needs it. Every call is retried behind it; an exception means the retries ran out.</summary>
@@ -10,19 +8,17 @@ public interface IChainClient
     Task<long> GetHeadAsync(CancellationToken cancellationToken);
 
     /// <exception cref="RangeTooLargeException">The node refuses the range as too wide or its result as too large.</exception>
-    Task<IReadOnlyList<FilterLog>> GetLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ChainLog>> GetLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
 
-    /// <summary>The blocks with their transactions' senders, fetched in one batch.</summary>
-    Task<IReadOnlyDictionary<long, ChainBlock>> GetBlocksAsync(IReadOnlyCollection<long> numbers, CancellationToken cancellationToken);
+    /// <summary>Block headers and transaction senders, fetched together in as few batch requests as the node allows.</summary>
+    Task<BlockDetails> GetBlockDetailsAsync(
+        IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<string> transactionHashes, CancellationToken cancellationToken);
 }
 
+public sealed record ChainBlock(long Number, string Hash, string ParentHash, long Timestamp);
+
 /// <param name="SenderByTransaction">Lowercase transaction hash to lowercase sender address.</param>
-public sealed record ChainBlock(
-    long Number,
-    string Hash,
-    string ParentHash,
-    long Timestamp,
-    IReadOnlyDictionary<string, string> SenderByTransaction);
+public sealed record BlockDetails(IReadOnlyDictionary<long, ChainBlock> Blocks, IReadOnlyDictionary<string, string> SenderByTransaction);
 
 /// <summary>The node will not answer eth_getLogs for this range; a smaller one may work.</summary>
 public sealed class RangeTooLargeException(long fromBlock, long toBlock, string reason)

@@ -32,6 +32,9 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("RPC_TIMEOUT_MS")]
     public int RpcTimeoutMs { get; set; } = 10_000;
 
+    [ConfigurationKeyName("RPC_BATCH_SIZE")]
+    public int RpcBatchSize { get; set; } = 200;
+
     [ConfigurationKeyName("RPC_MAX_RETRIES")]
     public int RpcMaxRetries { get; set; } = 6;
 

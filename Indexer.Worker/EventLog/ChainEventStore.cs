@@ -67,7 +67,15 @@ public static class ChainEventStore
                 await copy.WriteAsync(@event.Position.TransactionIndex, NpgsqlDbType.Integer, cancellationToken);
                 await copy.WriteAsync(@event.Position.LogIndex, NpgsqlDbType.Integer, cancellationToken);
                 await copy.WriteAsync(ingested.TxHash, NpgsqlDbType.Varchar, cancellationToken);
-                await copy.WriteAsync(ingested.TxSender, NpgsqlDbType.Varchar, cancellationToken);
+                if (ingested.TxSender is null)
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await copy.WriteAsync(ingested.TxSender, NpgsqlDbType.Varchar, cancellationToken);
+                }
+
                 await copy.WriteAsync(ingested.BlockHash, NpgsqlDbType.Varchar, cancellationToken);
                 await copy.WriteAsync(@event.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
             }

@@ -57,6 +57,7 @@ public sealed class ChainFollower(
                 }
 
                 var to = Math.Min(from + rangeSize - 1, confirmed);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 IngestedRange range;
                 try
                 {
@@ -70,7 +71,11 @@ public sealed class ChainFollower(
                     continue;
                 }
 
+                var fetched = clock.Elapsed;
                 var added = await committer.CommitAsync(range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+                logger.LogDebug(
+                    "Blocks {From}..{To}: {Events} events fetched in {FetchMs} ms, {Added} new stored in {CommitMs} ms",
+                    from, to, range.Events.Count, (long)fetched.TotalMilliseconds, added, (long)(clock.Elapsed - fetched).TotalMilliseconds);
                 lastBlock = to;
                 failures = 0;
                 if (++successes >= SuccessesBeforeWidening && rangeSize < settings.MaxBlockRange)

@@ -5,7 +5,8 @@ using Core.Domain.Events;
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>A decoded event with the chain metadata the event log keeps beside it.</summary>
-public sealed record IngestedEvent(WorkflowEvent Event, string TxHash, string TxSender, string BlockHash)
+/// <param name="TxSender">The transaction's sender, fetched for payments only (a settlement's <c>from</c>).</param>
+public sealed record IngestedEvent(WorkflowEvent Event, string TxHash, string? TxSender, string BlockHash)
 {
     /// <summary>
     /// The row id, derived from what identifies the log on chain, so that two databases indexing

@@ -8,12 +8,14 @@ using Nethereum.RPC.Eth.DTOs;
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
-/// Decodes raw logs into domain events, using the block each log sits in for its timestamp and
-/// its transaction's sender. A log with an unknown first topic is not an error: it is counted and skipped.
+/// Decodes raw logs into domain events, with each log's block timestamp and, for payments, the
+/// transaction's sender. A log with an unknown first topic is not an error: it is counted and skipped.
 /// </summary>
 public static class LogDecoder
 {
-    private static readonly Dictionary<string, Func<FilterLog, string, EventPosition, long, string, WorkflowEvent>> DecoderByTopic = new()
+    private static readonly string PaymentTopic = Topic<PaymentExecutedLog>();
+
+    private static readonly Dictionary<string, Func<FilterLog, string, EventPosition, long, string?, WorkflowEvent>> DecoderByTopic = new()
     {
         [Topic<WorkflowStartedLog>()] = (log, id, at, time, _) =>
             new WorkflowStarted(id, at, time, Address(log.DecodeEvent<WorkflowStartedLog>().Event.Initiator)),
@@ -22,19 +24,23 @@ public static class LogDecoder
             var decision = log.DecodeEvent<DecisionRecordedLog>().Event;
             return new DecisionRecorded(id, at, time, decision.Approved, StorableText(decision.Reason));
         },
-        [Topic<PaymentExecutedLog>()] = (log, id, at, time, sender) =>
+        [PaymentTopic] = (log, id, at, time, sender) =>
         {
             var payment = log.DecodeEvent<PaymentExecutedLog>().Event;
-            return new PaymentExecuted(id, at, time, sender, Address(payment.To), payment.Amount);
+            return new PaymentExecuted(
+                id, at, time, sender ?? throw new ChainDataException($"No sender for payment transaction {log.TransactionHash}."), Address(payment.To), payment.Amount);
         },
         [Topic<WorkflowCompletedLog>()] = (_, id, at, time, _) => new WorkflowCompleted(id, at, time),
         [Topic<WorkflowFailedLog>()] = (log, id, at, time, _) =>
             new WorkflowFailed(id, at, time, StorableText(log.DecodeEvent<WorkflowFailedLog>().Event.Reason)),
     };
 
+    public static bool IsPayment(FilterLog log) =>
+        log.Topics is { Length: > 1 } && string.Equals(log.Topics[0]?.ToString(), PaymentTopic, StringComparison.OrdinalIgnoreCase);
+
     /// <returns>The events and how many logs were skipped as unknown or undecodable.</returns>
-    /// <exception cref="ChainDataException">A log's block is missing or disagrees with the block fetched.</exception>
-    public static DecodedRange Decode(IReadOnlyList<FilterLog> logs, IReadOnlyDictionary<long, ChainBlock> blocks)
+    /// <exception cref="ChainDataException">A log's block or payment sender is missing, or its block disagrees with the block fetched.</exception>
+    public static DecodedRange Decode(IReadOnlyList<ChainLog> logs, BlockDetails details)
     {
         var events = new List<IngestedEvent>(logs.Count);
         var skipped = 0;
@@ -48,24 +54,24 @@ public static class LogDecoder
             }
 
             var blockNumber = (long)log.BlockNumber.Value;
-            var block = blocks.GetValueOrDefault(blockNumber)
-                ?? throw new ChainDataException($"Block {blockNumber} of a log was not fetched.");
             var blockHash = log.BlockHash.ToLowerInvariant();
-            if (blockHash != block.Hash)
+            var block = details.Blocks.GetValueOrDefault(blockNumber);
+            if (block is not null && blockHash != block.Hash)
             {
                 throw new ChainDataException($"Log says block {blockNumber} is {blockHash}, the node now says {block.Hash}: the chain moved.");
             }
 
+            var timestamp = log.BlockTimestamp is { } stamped ? (long)stamped.Value
+                : block?.Timestamp ?? throw new ChainDataException($"Block {blockNumber} of a log was not fetched.");
             var txHash = log.TransactionHash.ToLowerInvariant();
-            var sender = block.SenderByTransaction.GetValueOrDefault(txHash)
-                ?? throw new ChainDataException($"Transaction {txHash} is not in block {blockNumber}.");
+            var sender = details.SenderByTransaction.GetValueOrDefault(txHash);
             var position = new EventPosition(blockNumber, (int)log.TransactionIndex.Value, (int)log.LogIndex.Value);
             var workflowId = log.Topics![1]!.ToString()!.ToLowerInvariant();
 
             WorkflowEvent decoded;
             try
             {
-                decoded = decode(log, workflowId, position, block.Timestamp, sender);
+                decoded = decode(log, workflowId, position, timestamp, sender);
             }
             catch (Exception e) when (e is not ChainDataException and not OutOfMemoryException)
             {

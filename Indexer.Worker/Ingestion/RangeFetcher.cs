@@ -2,7 +2,11 @@ using Indexer.Worker.Chain;
 
 namespace Indexer.Worker.Ingestion;
 
-/// <summary>Fetches one block range from the node: its logs, then the blocks they sit in, in one batch.</summary>
+/// <summary>
+/// Fetches one block range from the node: its logs, then in one batch what the logs lack: the
+/// range's last block (its hash goes into the checkpoint), the blocks of logs that carry no
+/// timestamp, and the sender of each transaction that emitted a payment.
+/// </summary>
 public sealed class RangeFetcher(IChainClient chain)
 {
     /// <exception cref="RangeTooLargeException">The node wants a smaller range.</exception>
@@ -10,11 +14,21 @@ public sealed class RangeFetcher(IChainClient chain)
     {
         var logs = await chain.GetLogsAsync(contractAddress, fromBlock, toBlock, cancellationToken);
 
-        // The range's last block is fetched even without logs: its hash goes into the checkpoint.
-        var blockNumbers = logs.Select(log => (long)log.BlockNumber.Value).Append(toBlock).Distinct().ToList();
-        var blocks = await chain.GetBlocksAsync(blockNumbers, cancellationToken);
-        var decoded = LogDecoder.Decode(logs, blocks);
-        var lastBlock = blocks.GetValueOrDefault(toBlock)
+        var blockNumbers = logs
+            .Where(log => log.BlockTimestamp is null)
+            .Select(log => (long)log.BlockNumber.Value)
+            .Append(toBlock)
+            .Distinct()
+            .ToList();
+        var paymentTransactions = logs
+            .Where(LogDecoder.IsPayment)
+            .Select(log => log.TransactionHash.ToLowerInvariant())
+            .Distinct()
+            .ToList();
+        var details = await chain.GetBlockDetailsAsync(blockNumbers, paymentTransactions, cancellationToken);
+
+        var decoded = LogDecoder.Decode(logs, details);
+        var lastBlock = details.Blocks.GetValueOrDefault(toBlock)
             ?? throw new ChainDataException($"The node did not return block {toBlock}.");
         return new IngestedRange(fromBlock, toBlock, lastBlock.Hash, decoded.Events, decoded.SkippedLogs);
     }

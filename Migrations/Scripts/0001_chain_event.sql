@@ -14,7 +14,7 @@ CREATE TABLE chain_event (
     transaction_index integer      NOT NULL CHECK (transaction_index >= 0),
     log_index         integer      NOT NULL CHECK (log_index >= 0),
     tx_hash           varchar(66)  NOT NULL,
-    tx_sender         varchar(42)  NOT NULL,
+    tx_sender         varchar(42),             -- fetched for PAYMENT_EXECUTED (the settlement's "from")
     block_hash        varchar(66)  NOT NULL,
     block_timestamp   bigint       NOT NULL,
     created_at        timestamptz  NOT NULL DEFAULT now(),

@@ -86,7 +86,7 @@ public sealed class WorkflowQueries(NpgsqlDataSource database)
         int TransactionIndex,
         int LogIndex,
         string TxHash,
-        string TxSender,
+        string? TxSender,
         string BlockHash,
         long BlockTimestamp,
         string Payload)

@@ -33,7 +33,7 @@ public sealed record TimelineEvent(
     int TransactionIndex,
     int LogIndex,
     string TxHash,
-    string TxSender,
+    string? TxSender,
     string BlockHash,
     long BlockTimestamp,
     JsonElement Payload);
