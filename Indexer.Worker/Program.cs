@@ -2,7 +2,9 @@ using Indexer.Worker;
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
 using Indexer.Worker.Ingestion;
+using Indexer.Worker.Reorgs;
 using Indexer.Worker.Replay;
+using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Startup;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,10 +55,12 @@ builder.Services.AddSingleton<IChainClient>(provider =>
     var pipeline = RpcPipeline.Build(settings, provider.GetRequiredService<RpcCircuit>(), provider.GetRequiredService<ILogger<NethereumChainClient>>());
     return new NethereumChainClient(new RpcClient(rpcUrl, http), pipeline, settings.RpcBatchSize);
 });
-builder.Services.AddSingleton(WorkerInstance.ForThisProcess());
+builder.Services.AddSingleton(provider => WorkerInstance.ForThisProcess(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.ChainId));
 builder.Services.AddSingleton<StatusStore>();
+builder.Services.AddSingleton<WorkerRole>();
+builder.Services.AddSingleton<WriterLock>();
 builder.Services.AddSingleton<RangeFetcher>();
-builder.Services.AddSingleton<RangeCommitter>();
+builder.Services.AddSingleton<ReorgRepair>();
 builder.Services.AddSingleton<ChainFollower>();
 builder.Services.AddSingleton<ProjectionRebuilder>();
 builder.Services.AddSingleton<Preflight>();
@@ -74,12 +78,17 @@ try
     await host.Services.GetRequiredService<Preflight>().CheckAsync(forIngestion: !replayOnly, startup.Token);
     if (replayOnly)
     {
-        await host.Services.GetRequiredService<StatusStore>().StartedAsync(settings.ChainId, startup.Token);
-        await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(CancellationToken.None);
+        await using var writer = await host.Services.GetRequiredService<WriterLock>().TryAcquireOnceAsync(startup.Token);
+        if (writer is null)
+        {
+            Console.Error.WriteLine("A running worker holds the writer lock, and it replays on every start: restart it instead.");
+            return 2;
+        }
+
+        await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(writer.Connection, CancellationToken.None);
         return 0;
     }
 
-    await host.Services.GetRequiredService<StatusStore>().StartedAsync(settings.ChainId, startup.Token);
     await host.RunAsync();
     return Environment.ExitCode;
 }

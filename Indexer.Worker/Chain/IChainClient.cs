@@ -1,3 +1,5 @@
+using Nethereum.RPC.Eth.DTOs;
+
 namespace Indexer.Worker.Chain;
 
 /// <summary>The node, as the worker needs it. Every call is retried behind it; an exception means the retries ran out.</summary>
@@ -7,15 +9,27 @@ public interface IChainClient
 
     Task<long> GetHeadAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The contract's logs in a range together with the headers of the range's last block and of the
+    /// block before the range, in ONE batch request: all three answers come from the same node, so a
+    /// lagging node behind a load balancer cannot pass off its empty logs as the range's.
+    /// </summary>
     /// <exception cref="RangeTooLargeException">The node refuses the range as too wide or its result as too large.</exception>
-    Task<IReadOnlyList<ChainLog>> GetLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
+    Task<RangeLogs> GetRangeLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
 
-    /// <summary>Block headers and transaction senders, fetched together in as few batch requests as the node allows.</summary>
+    /// <summary>
+    /// Block headers and transaction senders, fetched together in as few batch requests as the node allows.
+    /// A block or transaction the node does not know is absent from the result.
+    /// </summary>
     Task<BlockDetails> GetBlockDetailsAsync(
         IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<string> transactionHashes, CancellationToken cancellationToken);
 }
 
 public sealed record ChainBlock(long Number, string Hash, string ParentHash, long Timestamp);
+
+/// <param name="RangeEnd">Null when the node that answered has no such block yet.</param>
+/// <param name="BeforeRange">The header of the block before the range (the last one ingested); null for block −1.</param>
+public sealed record RangeLogs(IReadOnlyList<FilterLog> Logs, ChainBlock? RangeEnd, ChainBlock? BeforeRange);
 
 /// <param name="SenderByTransaction">Lowercase transaction hash to lowercase sender address.</param>
 public sealed record BlockDetails(IReadOnlyDictionary<long, ChainBlock> Blocks, IReadOnlyDictionary<string, string> SenderByTransaction);

@@ -12,6 +12,10 @@ namespace Indexer.Worker.Chain;
 /// <summary>The node over JSON-RPC through Nethereum, every call inside the Polly pipeline.</summary>
 public sealed class NethereumChainClient(IClient client, ResiliencePipeline pipeline, int batchSize) : IChainClient
 {
+    private readonly EthGetBlockWithTransactionsHashesByNumber headers = new(client);
+    private readonly EthGetTransactionByHash transactions = new(client);
+    private readonly EthGetLogs logs = new(client);
+
     public async Task<long> GetChainIdAsync(CancellationToken cancellationToken)
     {
         var chainId = await Call(() => new EthChainId(client).SendRequestAsync(), cancellationToken);
@@ -24,8 +28,7 @@ public sealed class NethereumChainClient(IClient client, ResiliencePipeline pipe
         return (long)head.Value;
     }
 
-    public async Task<IReadOnlyList<ChainLog>> GetLogsAsync(
-        string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken)
+    public async Task<RangeLogs> GetRangeLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken)
     {
         var filter = new NewFilterInput
         {
@@ -33,46 +36,60 @@ public sealed class NethereumChainClient(IClient client, ResiliencePipeline pipe
             FromBlock = new BlockParameter(new HexBigInteger(fromBlock)),
             ToBlock = new BlockParameter(new HexBigInteger(toBlock)),
         };
-        var request = new EthGetLogs(client).BuildRequest(filter, 1);
+        return await Call(
+            async () =>
+            {
+                // Built per attempt: a batch item keeps the error of a failed attempt.
+                var requests = new List<IRpcRequestResponseBatchItem>
+                {
+                    new RpcRequestResponseBatchItem<EthGetLogs, FilterLog[]>(logs, logs.BuildRequest(filter, 1)),
+                    HeaderRequest(toBlock, 2),
+                };
+                if (fromBlock > 0)
+                {
+                    requests.Add(HeaderRequest(fromBlock - 1, 3));
+                }
 
-        try
-        {
-            var logs = await Call(() => client.SendRequestAsync<ChainLog[]>(request), cancellationToken);
-            return logs ?? throw new ChainDataException($"eth_getLogs for {fromBlock}..{toBlock} returned null.");
-        }
-        catch (RpcResponseException e) when (RpcErrors.IsRangeTooLarge(e))
-        {
-            throw new RangeTooLargeException(fromBlock, toBlock, e.RpcError?.Message ?? e.Message);
-        }
+                var batch = await SendBatchAsync(requests);
+                var logsAnswer = batch[0];
+                if (logsAnswer.HasError && RpcErrors.IsRangeTooLarge(logsAnswer.RpcError))
+                {
+                    throw new RangeTooLargeException(fromBlock, toBlock, logsAnswer.RpcError.Message);
+                }
+
+                return new RangeLogs(
+                    (FilterLog[])Answer(logsAnswer, $"eth_getLogs for {fromBlock}..{toBlock}"),
+                    HeaderOrNull(batch[1]),
+                    batch.Count > 2 ? HeaderOrNull(batch[2]) : null);
+            },
+            cancellationToken);
     }
 
     public async Task<BlockDetails> GetBlockDetailsAsync(
         IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<string> transactionHashes, CancellationToken cancellationToken)
     {
-        var headers = new EthGetBlockWithTransactionsHashesByNumber(client);
-        var transactions = new EthGetTransactionByHash(client);
         var requests = blockNumbers
-            .Select(number => new BatchRequest(
-                $"block {number}",
-                id => new RpcRequestResponseBatchItem<EthGetBlockWithTransactionsHashesByNumber, BlockWithTransactionHashes>(
-                    headers, headers.BuildRequest(new BlockParameter(new HexBigInteger(number)), id))))
-            .Concat(transactionHashes.Select(hash => new BatchRequest(
-                $"transaction {hash}",
-                id => new RpcRequestResponseBatchItem<EthGetTransactionByHash, Transaction>(transactions, transactions.BuildRequest(hash, id)))))
+            .Select(number => (Func<int, IRpcRequestResponseBatchItem>)(id => HeaderRequest(number, id)))
+            .Concat(transactionHashes.Select(hash => (Func<int, IRpcRequestResponseBatchItem>)(id =>
+                new RpcRequestResponseBatchItem<EthGetTransactionByHash, Transaction>(transactions, transactions.BuildRequest(hash, id)))))
             .ToList();
 
         var blocks = new Dictionary<long, ChainBlock>(blockNumbers.Count);
         var senders = new Dictionary<string, string>(transactionHashes.Count, StringComparer.Ordinal);
         foreach (var chunk in requests.Chunk(batchSize))
         {
-            var answers = await Call(() => SendBatchAsync(chunk), cancellationToken);
+            var answers = await Call(
+                async () => (await SendBatchAsync(chunk.Select((build, index) => build(index + 1)).ToList()))
+                    .Select(item => item.HasError ? throw new RpcResponseException(item.RpcError) : item.RawResponse)
+                    .ToList(),
+                cancellationToken);
             foreach (var answer in answers)
             {
                 switch (answer)
                 {
-                    case BlockWithTransactionHashes block:
-                        blocks[(long)block.Number.Value] = new ChainBlock(
-                            (long)block.Number.Value, block.BlockHash.ToLowerInvariant(), block.ParentHash.ToLowerInvariant(), (long)block.Timestamp.Value);
+                    case BlockWithTransactionHashes header:
+                        var block = ToChainBlock(header);
+                        blocks[block.Number] = block;
                         break;
                     case Transaction transaction:
                         senders[transaction.TransactionHash.ToLowerInvariant()] = transaction.From.ToLowerInvariant();
@@ -84,28 +101,41 @@ public sealed class NethereumChainClient(IClient client, ResiliencePipeline pipe
         return new BlockDetails(blocks, senders);
     }
 
-    /// <returns>Each request's decoded answer, in request order.</returns>
-    /// <exception cref="ChainDataException">The node had no answer for one of them (yet).</exception>
-    private async Task<IReadOnlyList<object>> SendBatchAsync(IReadOnlyList<BatchRequest> requests)
+    private IRpcRequestResponseBatchItem HeaderRequest(long number, int id) =>
+        new RpcRequestResponseBatchItem<EthGetBlockWithTransactionsHashesByNumber, BlockWithTransactionHashes>(
+            headers, headers.BuildRequest(new BlockParameter(new HexBigInteger(number)), id));
+
+    private async Task<IReadOnlyList<IRpcRequestResponseBatchItem>> SendBatchAsync(IReadOnlyList<IRpcRequestResponseBatchItem> items)
     {
         var batch = new RpcRequestResponseBatch();
-        batch.BatchItems.AddRange(requests.Select((request, index) => request.Build(index + 1)));
+        batch.BatchItems.AddRange(items);
         await client.SendBatchRequestAsync(batch);
+        return items;
+    }
 
-        var answers = new List<object>(requests.Count);
-        for (var index = 0; index < requests.Count; index++)
+    /// <exception cref="RpcResponseException">The node answered this request with an error.</exception>
+    /// <exception cref="ChainDataException">The node had no answer for it (yet).</exception>
+    private static object Answer(IRpcRequestResponseBatchItem item, string description)
+    {
+        if (item.HasError)
         {
-            var item = batch.BatchItems[index];
-            var answer = item.HasError ? null : item.RawResponse;
-            answers.Add(answer ?? throw new ChainDataException(
-                $"The node did not return {requests[index].Description}: {item.RpcError?.Message ?? "no result"}."));
+            throw new RpcResponseException(item.RpcError);
         }
 
-        return answers;
+        return item.RawResponse ?? throw new ChainDataException($"The node did not return {description}.");
     }
+
+    private static ChainBlock? HeaderOrNull(IRpcRequestResponseBatchItem item) =>
+        item.HasError ? throw new RpcResponseException(item.RpcError)
+        : item.RawResponse is BlockWithTransactionHashes header ? ToChainBlock(header)
+        : null;
+
+    private static ChainBlock ToChainBlock(BlockWithTransactionHashes header) => new(
+        (long)header.Number.Value,
+        header.BlockHash.ToLowerInvariant(),
+        header.ParentHash.ToLowerInvariant(),
+        (long)header.Timestamp.Value);
 
     private Task<T> Call<T>(Func<Task<T>> request, CancellationToken cancellationToken) =>
         pipeline.ExecuteAsync(async token => await request().WaitAsync(token), cancellationToken).AsTask();
-
-    private sealed record BatchRequest(string Description, Func<int, IRpcRequestResponseBatchItem> Build);
 }

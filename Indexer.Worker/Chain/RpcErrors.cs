@@ -20,10 +20,10 @@ internal static class RpcErrors
         "logs matched by query exceeds",
     ];
 
-    public static bool IsRangeTooLarge(RpcResponseException exception)
-    {
-        var message = exception.RpcError?.Message ?? exception.Message;
-        return exception.RpcError?.Code == -32005
-            || TooLargeWordings.Any(wording => message.Contains(wording, StringComparison.OrdinalIgnoreCase));
-    }
+    public static bool IsRangeTooLarge(RpcResponseException exception) =>
+        IsRangeTooLarge(exception.RpcError ?? new RpcError(0, exception.Message));
+
+    public static bool IsRangeTooLarge(RpcError error) =>
+        error.Code == -32005
+        || TooLargeWordings.Any(wording => error.Message?.Contains(wording, StringComparison.OrdinalIgnoreCase) == true);
 }

@@ -38,6 +38,10 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("RPC_MAX_RETRIES")]
     public int RpcMaxRetries { get; set; } = 6;
 
+    /// <summary>How often a standby tries to take the writer lock; bounds the takeover time after a writer dies.</summary>
+    [ConfigurationKeyName("WRITER_LOCK_POLL_MS")]
+    public int WriterLockPollMs { get; set; } = 1000;
+
     [ConfigurationKeyName("PROGRESS_LOG_INTERVAL_MS")]
     public int ProgressLogIntervalMs { get; set; } = 10_000;
 

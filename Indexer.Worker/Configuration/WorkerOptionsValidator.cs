@@ -46,6 +46,7 @@ public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOpti
         AddIfOutside(failures, "RPC_TIMEOUT_MS", options.RpcTimeoutMs, 100, 600_000);
         AddIfOutside(failures, "RPC_BATCH_SIZE", options.RpcBatchSize, 1, 10_000);
         AddIfOutside(failures, "RPC_MAX_RETRIES", options.RpcMaxRetries, 0, 100);
+        AddIfOutside(failures, "WRITER_LOCK_POLL_MS", options.WriterLockPollMs, 10, 60_000);
         AddIfOutside(failures, "PROGRESS_LOG_INTERVAL_MS", options.ProgressLogIntervalMs, 100, 3_600_000);
         AddIfOutside(failures, "HEARTBEAT_INTERVAL_MS", options.HeartbeatIntervalMs, 100, 3_600_000);
 

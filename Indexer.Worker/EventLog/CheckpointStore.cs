@@ -27,6 +27,13 @@ public static class CheckpointStore
         WHERE id = 1 AND last_block = @ExpectedLastBlock
         """;
 
+    private const string Rewind = """
+        UPDATE sync_checkpoint
+        SET last_block = @Ancestor, last_block_hash = @AncestorHash,
+            event_count = event_count - @OrphanedEvents, updated_at = now()
+        WHERE id = 1 AND last_block = @ExpectedLastBlock
+        """;
+
     public static Task<Checkpoint?> GetAsync(NpgsqlConnection connection) =>
         connection.QuerySingleOrDefaultAsync<Checkpoint>(Select);
 
@@ -47,6 +54,24 @@ public static class CheckpointStore
             LastBlock = lastBlock,
             LastBlockHash = lastBlockHash,
             NewEvents = newEvents,
+        });
+        if (updated != 1)
+        {
+            throw new CheckpointConflictException(
+                $"The checkpoint moved away from block {expectedLastBlock} under this worker: is another worker writing?");
+        }
+    }
+
+    /// <summary>Moves the checkpoint back to a reorg's common ancestor, less the events orphaned above it.</summary>
+    /// <exception cref="CheckpointConflictException">The checkpoint is not where this writer left it.</exception>
+    public static async Task RewindAsync(NpgsqlConnection connection, long expectedLastBlock, long ancestor, string? ancestorHash, int orphanedEvents)
+    {
+        var updated = await connection.ExecuteAsync(Rewind, new
+        {
+            ExpectedLastBlock = expectedLastBlock,
+            Ancestor = ancestor,
+            AncestorHash = ancestorHash,
+            OrphanedEvents = orphanedEvents,
         });
         if (updated != 1)
         {

@@ -1,24 +1,26 @@
+using System.Diagnostics;
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Reorgs;
+using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
 /// Backfills from the checkpoint and then follows the chain: confirmed ranges only (never above
-/// head − CONFIRMATION_BLOCKS), halving a range the node refuses, and on any failure backing off
-/// and retrying the same range. A range is never skipped.
+/// head − CONFIRMATION_BLOCKS), halving a range the node refuses, repairing the log when the chain
+/// reorganised below the checkpoint, and on any other failure backing off and retrying the same
+/// range. A range is never skipped.
 /// </summary>
 public sealed class ChainFollower(
     IChainClient chain,
     RangeFetcher fetcher,
-    RangeCommitter committer,
+    ReorgRepair reorgs,
     StatusStore status,
-    NpgsqlDataSource database,
     IOptions<WorkerOptions> options,
     ILogger<ChainFollower> logger)
 {
@@ -26,14 +28,17 @@ public sealed class ChainFollower(
 
     private readonly WorkerOptions settings = options.Value;
 
-    public async Task FollowAsync(CancellationToken cancellationToken)
+    /// <summary>Runs until cancelled.</summary>
+    /// <exception cref="WriterLockLostException">The writer lock is gone: stop writing and stand by.</exception>
+    public async Task FollowAsync(WriterSession writer, CancellationToken cancellationToken)
     {
         var progress = new IngestionProgress(logger, TimeSpan.FromMilliseconds(settings.ProgressLogIntervalMs));
         var pollInterval = TimeSpan.FromMilliseconds(settings.PollIntervalMs);
         var rangeSize = settings.MaxBlockRange;
         var successes = 0;
         var failures = 0;
-        long? lastBlock = null;
+        Checkpoint? checkpoint = null;
+        ReorgDetectedException? reorg = null;
         long confirmed = -1;
         long head = -1;
 
@@ -41,8 +46,18 @@ public sealed class ChainFollower(
         {
             try
             {
-                lastBlock ??= await LastIngestedBlockAsync(cancellationToken);
-                var from = lastBlock.Value + 1;
+                checkpoint ??= await CheckpointStore.GetAsync(writer.Connection)
+                    ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
+                if (reorg is not null)
+                {
+                    await reorgs.RepairAsync(writer.Connection, checkpoint, reorg, cancellationToken);
+                    reorg = null;
+                    checkpoint = null;
+                    confirmed = -1;
+                    continue;
+                }
+
+                var from = checkpoint.LastBlock + 1;
                 if (from > confirmed)
                 {
                     head = await chain.GetHeadAsync(cancellationToken);
@@ -50,18 +65,20 @@ public sealed class ChainFollower(
                     await status.ChainAsync(head, confirmed, cancellationToken);
                     if (from > confirmed)
                     {
-                        progress.ReportIfDue(lastBlock.Value, head, confirmed);
+                        await CheckLastBlockIsCanonicalAsync(checkpoint, cancellationToken);
+                        await writer.EnsureLockAsync(cancellationToken);
+                        progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
                         await Task.Delay(pollInterval, cancellationToken);
                         continue;
                     }
                 }
 
                 var to = Math.Min(from + rangeSize - 1, confirmed);
-                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var clock = Stopwatch.StartNew();
                 IngestedRange range;
                 try
                 {
-                    range = await fetcher.FetchAsync(settings.NormalizedContractAddress, from, to, cancellationToken);
+                    range = await fetcher.FetchAsync(settings.NormalizedContractAddress, from, to, checkpoint.LastBlockHash, cancellationToken);
                 }
                 catch (RangeTooLargeException e) when (to > from)
                 {
@@ -72,11 +89,12 @@ public sealed class ChainFollower(
                 }
 
                 var fetched = clock.Elapsed;
-                var added = await committer.CommitAsync(range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+                var added = await RangeCommitter.CommitAsync(
+                    writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
                 logger.LogDebug(
                     "Blocks {From}..{To}: {Events} events fetched in {FetchMs} ms, {Added} new stored in {CommitMs} ms",
                     from, to, range.Events.Count, (long)fetched.TotalMilliseconds, added, (long)(clock.Elapsed - fetched).TotalMilliseconds);
-                lastBlock = to;
+                checkpoint = checkpoint with { LastBlock = to, LastBlockHash = range.ToBlockHash, EventCount = checkpoint.EventCount + added };
                 failures = 0;
                 if (++successes >= SuccessesBeforeWidening && rangeSize < settings.MaxBlockRange)
                 {
@@ -87,11 +105,20 @@ public sealed class ChainFollower(
                 progress.Add(range, added);
                 progress.ReportIfDue(to, head, confirmed);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (ReorgDetectedException detected)
             {
+                reorg = detected;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not WriterLockLostException)
+            {
+                if (!writer.HoldsLock)
+                {
+                    throw new WriterLockLostException(e);
+                }
+
                 // Whatever failed (node, database, a conflicting writer), the same range is tried again
                 // from the checkpoint as stored, after a growing pause.
-                lastBlock = null;
+                checkpoint = null;
                 confirmed = -1;
                 var pause = Backoff(++failures);
                 logger.LogWarning(
@@ -102,12 +129,21 @@ public sealed class ChainFollower(
         }
     }
 
-    private async Task<long> LastIngestedBlockAsync(CancellationToken cancellationToken)
+    /// <summary>Each idle poll, compares the node's block at the checkpoint with the one ingested.</summary>
+    /// <exception cref="ReorgDetectedException">They differ.</exception>
+    private async Task CheckLastBlockIsCanonicalAsync(Checkpoint checkpoint, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var checkpoint = await CheckpointStore.GetAsync(connection)
-            ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
-        return checkpoint.LastBlock;
+        if (checkpoint.LastBlockHash is null)
+        {
+            return;
+        }
+
+        var details = await chain.GetBlockDetailsAsync([checkpoint.LastBlock], [], cancellationToken);
+        // A missing block means a lagging node or a chain that is (for now) shorter: wait rather than guess.
+        if (details.Blocks.TryGetValue(checkpoint.LastBlock, out var canonical) && canonical.Hash != checkpoint.LastBlockHash)
+        {
+            throw new ReorgDetectedException(checkpoint.LastBlock, checkpoint.LastBlockHash, canonical.Hash);
+        }
     }
 
     private static TimeSpan Backoff(int failures)

@@ -8,7 +8,7 @@ using Nethereum.RPC.Eth.DTOs;
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
-/// Decodes raw logs into domain events, with each log's block timestamp and, for payments, the
+/// Decodes raw logs into domain events, with their block's timestamp and, for payments, the
 /// transaction's sender. A log with an unknown first topic is not an error: it is counted and skipped.
 /// </summary>
 public static class LogDecoder
@@ -40,7 +40,8 @@ public static class LogDecoder
 
     /// <returns>The events and how many logs were skipped as unknown or undecodable.</returns>
     /// <exception cref="ChainDataException">A log's block or payment sender is missing, or its block disagrees with the block fetched.</exception>
-    public static DecodedRange Decode(IReadOnlyList<ChainLog> logs, BlockDetails details)
+    public static DecodedRange Decode(
+        IReadOnlyList<FilterLog> logs, IReadOnlyDictionary<long, ChainBlock> blocks, IReadOnlyDictionary<string, string> senderByTransaction)
     {
         var events = new List<IngestedEvent>(logs.Count);
         var skipped = 0;
@@ -55,23 +56,22 @@ public static class LogDecoder
 
             var blockNumber = (long)log.BlockNumber.Value;
             var blockHash = log.BlockHash.ToLowerInvariant();
-            var block = details.Blocks.GetValueOrDefault(blockNumber);
-            if (block is not null && blockHash != block.Hash)
+            var block = blocks.GetValueOrDefault(blockNumber)
+                ?? throw new ChainDataException($"Block {blockNumber} of a log was not fetched.");
+            if (blockHash != block.Hash)
             {
                 throw new ChainDataException($"Log says block {blockNumber} is {blockHash}, the node now says {block.Hash}: the chain moved.");
             }
 
-            var timestamp = log.BlockTimestamp is { } stamped ? (long)stamped.Value
-                : block?.Timestamp ?? throw new ChainDataException($"Block {blockNumber} of a log was not fetched.");
             var txHash = log.TransactionHash.ToLowerInvariant();
-            var sender = details.SenderByTransaction.GetValueOrDefault(txHash);
+            var sender = senderByTransaction.GetValueOrDefault(txHash);
             var position = new EventPosition(blockNumber, (int)log.TransactionIndex.Value, (int)log.LogIndex.Value);
             var workflowId = log.Topics![1]!.ToString()!.ToLowerInvariant();
 
             WorkflowEvent decoded;
             try
             {
-                decoded = decode(log, workflowId, position, timestamp, sender);
+                decoded = decode(log, workflowId, position, block.Timestamp, sender);
             }
             catch (Exception e) when (e is not ChainDataException and not OutOfMemoryException)
             {

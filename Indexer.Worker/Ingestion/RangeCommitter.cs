@@ -1,4 +1,5 @@
 using Core.Domain.Workflows;
+using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
 using Npgsql;
@@ -6,15 +7,16 @@ using Npgsql;
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
-/// Stores one ingested block range in ONE transaction: the new events, the projection rows they
-/// change, and the checkpoint. Either all of it is visible afterwards or none of it.
+/// Stores one ingested block range in ONE transaction: the new events, the blocks they stand on,
+/// the projection rows they change, and the checkpoint. Either all of it is visible afterwards or none of it.
 /// </summary>
-public sealed class RangeCommitter(NpgsqlDataSource database)
+public static class RangeCommitter
 {
+    /// <param name="connection">The writer's connection, which holds the single-writer lock.</param>
     /// <returns>How many of the events were new to the log.</returns>
-    public async Task<int> CommitAsync(IngestedRange range, long chainId, string contractAddress, CancellationToken cancellationToken)
+    public static async Task<int> CommitAsync(
+        NpgsqlConnection connection, IngestedRange range, long chainId, string contractAddress, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var appended = await ChainEventStore.AppendAsync(connection, range.Events, chainId, contractAddress, cancellationToken);
@@ -31,11 +33,17 @@ public sealed class RangeCommitter(NpgsqlDataSource database)
             await WorkflowStateStore.UpsertAsync(connection, states.Values, cancellationToken);
         }
 
+        await IngestedBlockStore.AddAsync(connection, range.Blocks, cancellationToken);
         await CheckpointStore.AdvanceAsync(connection, range.FromBlock - 1, range.ToBlock, range.ToBlockHash, appended.Count);
         await transaction.CommitAsync(cancellationToken);
         return appended.Count;
     }
 }
 
-/// <param name="ToBlockHash">The hash of the range's last block, kept with the checkpoint to notice reorgs.</param>
-public sealed record IngestedRange(long FromBlock, long ToBlock, string ToBlockHash, IReadOnlyList<IngestedEvent> Events, int SkippedLogs);
+/// <param name="Blocks">The blocks holding the events, and the range's last block.</param>
+public sealed record IngestedRange(
+    long FromBlock, long ToBlock, IReadOnlyList<IngestedEvent> Events, int SkippedLogs, IReadOnlyList<ChainBlock> Blocks)
+{
+    /// <summary>The hash of the range's last block, kept with the checkpoint to notice reorgs.</summary>
+    public string ToBlockHash => Blocks.Single(block => block.Number == ToBlock).Hash;
+}

@@ -36,11 +36,11 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
-    public async Task<ReplayResult> RebuildAsync(CancellationToken cancellationToken)
+    /// <param name="writing">The writer's connection, which holds the single-writer lock.</param>
+    public async Task<ReplayResult> RebuildAsync(NpgsqlConnection writing, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         await using var reading = await database.OpenConnectionAsync(cancellationToken);
-        await using var writing = await database.OpenConnectionAsync(cancellationToken);
 
         var total = await Scalar<long>(reading, CountEvents, cancellationToken);
         await status.ReplayStartedAsync(total, cancellationToken);

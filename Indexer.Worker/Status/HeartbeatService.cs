@@ -1,5 +1,6 @@
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
+using Indexer.Worker.SingleWriter;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,9 @@ using Npgsql;
 
 namespace Indexer.Worker.Status;
 
-/// <summary>Writes a heartbeat (and the RPC circuit state) at a steady interval, so /status can tell a live worker from a dead one.</summary>
-public sealed class HeartbeatService(StatusStore status, RpcCircuit circuit, IOptions<WorkerOptions> options, ILogger<HeartbeatService> logger)
+/// <summary>Writes this worker's heartbeat and role (and, for the writer, the RPC circuit state) at a steady interval, so /status can tell live workers from dead ones.</summary>
+public sealed class HeartbeatService(
+    StatusStore status, WorkerRole role, RpcCircuit circuit, IOptions<WorkerOptions> options, ILogger<HeartbeatService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +20,7 @@ public sealed class HeartbeatService(StatusStore status, RpcCircuit circuit, IOp
         {
             try
             {
-                await status.HeartbeatAsync(circuit.State, stoppingToken);
+                await status.HeartbeatAsync(role.Name, role.IsWriter, circuit.State, stoppingToken);
             }
             catch (NpgsqlException e)
             {

@@ -3,16 +3,27 @@ using Npgsql;
 
 namespace Indexer.Worker.Status;
 
-/// <summary>Writes the worker's own row in indexer_status, which GET /status reads.</summary>
+/// <summary>
+/// Writes what GET /status reads: every worker's row in worker_instance, and the writer's view of
+/// the chain and of replay in indexer_status. The API and the worker share nothing but the database.
+/// </summary>
 public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instance)
 {
-    private const string Started = """
-        UPDATE indexer_status
-        SET instance_id = @InstanceId, chain_id = @ChainId, worker_started_at = now(), heartbeat_at = now()
-        WHERE id = 1
+    private const string InstanceHeartbeat = """
+        INSERT INTO worker_instance (instance_id, role, started_at, heartbeat_at)
+        VALUES (@InstanceId, @Role, @StartedAt, now())
+        ON CONFLICT (instance_id) DO UPDATE SET role = EXCLUDED.role, heartbeat_at = now()
         """;
 
-    private const string Heartbeat = "UPDATE indexer_status SET heartbeat_at = now(), rpc_circuit = @Circuit WHERE id = 1";
+    private const string WriterHeartbeat = """
+        UPDATE indexer_status SET heartbeat_at = now(), rpc_circuit = @Circuit WHERE id = 1 AND instance_id = @InstanceId
+        """;
+
+    private const string BecameWriter = """
+        UPDATE indexer_status
+        SET instance_id = @InstanceId, chain_id = @ChainId, worker_started_at = @StartedAt, heartbeat_at = now()
+        WHERE id = 1
+        """;
 
     private const string Chain = "UPDATE indexer_status SET chain_head = @Head, confirmed_head = @Confirmed WHERE id = 1";
 
@@ -35,11 +46,17 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
 
     private const string ReplayFailed = "UPDATE indexer_status SET replay_state = 'failed' WHERE id = 1";
 
-    public Task StartedAsync(long chainId, CancellationToken cancellationToken) =>
-        Execute(Started, new { instance.InstanceId, ChainId = chainId }, cancellationToken);
+    public async Task HeartbeatAsync(string role, bool isWriter, string circuit, CancellationToken cancellationToken)
+    {
+        await Execute(InstanceHeartbeat, new { instance.InstanceId, Role = role, instance.StartedAt }, cancellationToken);
+        if (isWriter)
+        {
+            await Execute(WriterHeartbeat, new { instance.InstanceId, Circuit = circuit }, cancellationToken);
+        }
+    }
 
-    public Task HeartbeatAsync(string circuit, CancellationToken cancellationToken) =>
-        Execute(Heartbeat, new { Circuit = circuit }, cancellationToken);
+    public Task BecameWriterAsync(CancellationToken cancellationToken) =>
+        Execute(BecameWriter, new { instance.InstanceId, instance.ChainId, instance.StartedAt }, cancellationToken);
 
     public Task ChainAsync(long head, long confirmed, CancellationToken cancellationToken) =>
         Execute(Chain, new { Head = head, Confirmed = confirmed }, cancellationToken);
@@ -62,9 +79,9 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
     }
 }
 
-/// <summary>Names this worker process in the status row, so operators can tell which instance writes.</summary>
-public sealed record WorkerInstance(string InstanceId)
+/// <summary>Names this worker process in the status tables, so operators can tell which instance writes.</summary>
+public sealed record WorkerInstance(string InstanceId, long ChainId, DateTimeOffset StartedAt)
 {
-    public static WorkerInstance ForThisProcess() =>
-        new($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}");
+    public static WorkerInstance ForThisProcess(long chainId) => new(
+        $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}", chainId, DateTimeOffset.UtcNow);
 }

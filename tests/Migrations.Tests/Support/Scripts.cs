@@ -9,7 +9,12 @@ internal static class Scripts
         "0002_workflow_state.sql",
         "0003_indexer_progress.sql",
         "0004_reader_role.sql",
+        "0005_reorgs_and_writers.sql",
     ];
 
-    public static readonly string[] Tables = ["chain_event", "workflow_state", "sync_checkpoint", "indexer_status"];
+    public static readonly string[] Tables =
+    [
+        "chain_event", "workflow_state", "sync_checkpoint", "indexer_status",
+        "ingested_block", "reorg", "orphaned_event", "worker_instance",
+    ];
 }

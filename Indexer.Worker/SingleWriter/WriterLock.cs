@@ -1,0 +1,101 @@
+using Dapper;
+using Indexer.Worker.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Indexer.Worker.SingleWriter;
+
+/// <summary>
+/// Any number of workers may run against one database; the one holding a PostgreSQL advisory lock
+/// writes, the others wait as hot standbys. The lock lives on a connection of its own that also
+/// carries every write, so a writer whose connection dies has lost the lock and can no longer write.
+/// </summary>
+public sealed class WriterLock(
+    NpgsqlConnectionStringBuilder database, WorkerRole role, IOptions<WorkerOptions> options, ILogger<WriterLock> logger)
+{
+    /// <summary>"x402" in ASCII: one lock per database, whatever else shares the server.</summary>
+    public const long Key = 0x7834_3032;
+
+    private const string TryLock = "SELECT pg_try_advisory_lock(@Key)";
+
+    /// <summary>Waits (as a standby) until this worker holds the lock.</summary>
+    public async Task<WriterSession> AcquireAsync(CancellationToken cancellationToken)
+    {
+        var pollInterval = TimeSpan.FromMilliseconds(options.Value.WriterLockPollMs);
+        var standingBy = false;
+        NpgsqlConnection? connection = null;
+        while (true)
+        {
+            try
+            {
+                connection ??= await OpenAsync(cancellationToken);
+                if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
+                {
+                    role.BecomeWriter();
+                    logger.LogInformation("This worker holds the writer lock and writes");
+                    return new WriterSession(connection, role);
+                }
+
+                if (!standingBy)
+                {
+                    logger.LogInformation("Another worker holds the writer lock; standing by");
+                    standingBy = true;
+                }
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogWarning("Cannot take the writer lock: {Reason}", e.Message);
+                await DisposeQuietlyAsync(connection);
+                connection = null;
+            }
+
+            try
+            {
+                await Task.Delay(pollInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await DisposeQuietlyAsync(connection);
+                throw;
+            }
+        }
+    }
+
+    /// <returns>The session, or null when another worker holds the lock right now.</returns>
+    public async Task<WriterSession?> TryAcquireOnceAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
+        {
+            role.BecomeWriter();
+            return new WriterSession(connection, role);
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        // Unpooled, so closing it ends the session and frees the lock; keepalives make a dead peer show soon.
+        var lockConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 5,
+            TcpKeepAlive = true,
+            ApplicationName = "x402-indexer-writer",
+        };
+        var connection = new NpgsqlConnection(lockConnection.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+}
