@@ -16,6 +16,7 @@ public sealed class IndexerService(
     WriterLock writerLock,
     ProjectionRebuilder rebuilder,
     ChainFollower follower,
+    ReplayCompletion replayCompletion,
     StatusStore status,
     IHostApplicationLifetime lifetime,
     ILogger<IndexerService> logger) : BackgroundService
@@ -37,6 +38,7 @@ public sealed class IndexerService(
                     {
                         await rebuilder.RebuildAsync(writer.Connection, stoppingToken);
                         replayed = true;
+                        replayCompletion.MarkDone();
                     }
 
                     await follower.FollowAsync(writer, stoppingToken);

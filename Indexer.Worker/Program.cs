@@ -2,11 +2,13 @@ using Indexer.Worker;
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
 using Indexer.Worker.Ingestion;
+using Indexer.Worker.Proofs;
 using Indexer.Worker.Reorgs;
 using Indexer.Worker.Replay;
 using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Startup;
 using Indexer.Worker.Status;
+using Indexer.Worker.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,10 +19,12 @@ using Nethereum.JsonRpc.Client;
 using Npgsql;
 
 // Indexer.Worker: with no argument it rebuilds the projection and then follows the chain;
-// `replay` rebuilds the projection from the event log alone (no RPC) and exits.
-const string Usage = "usage: Indexer.Worker [replay]";
+// `replay` rebuilds the projection from the event log alone (no RPC) and exits;
+// `verify` rebuilds it in memory, compares it with the stored one, and exits 1 on any difference.
+const string Usage = "usage: Indexer.Worker [replay|verify]";
 var replayOnly = args is ["replay"];
-if (args.Length > 0 && !replayOnly)
+var verifyOnly = args is ["verify"];
+if (args.Length > 0 && !replayOnly && !verifyOnly)
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -64,8 +68,13 @@ builder.Services.AddSingleton<ReorgRepair>();
 builder.Services.AddSingleton<ChainFollower>();
 builder.Services.AddSingleton<ProjectionRebuilder>();
 builder.Services.AddSingleton<Preflight>();
+builder.Services.AddSingleton<ReplayCompletion>();
+builder.Services.AddSingleton<ProofCalculator>();
+builder.Services.AddSingleton<ProofStore>();
+builder.Services.AddSingleton<ProjectionVerifier>();
 builder.Services.AddHostedService<HeartbeatService>();
 builder.Services.AddHostedService<IndexerService>();
+builder.Services.AddHostedService<ProofService>();
 
 using var host = builder.Build();
 try
@@ -75,7 +84,12 @@ try
     ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
 
     using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-    await host.Services.GetRequiredService<Preflight>().CheckAsync(forIngestion: !replayOnly, startup.Token);
+    await host.Services.GetRequiredService<Preflight>().CheckAsync(forIngestion: !replayOnly && !verifyOnly, startup.Token);
+    if (verifyOnly)
+    {
+        return await VerifyCommand.RunAsync(host.Services, Console.Out, CancellationToken.None);
+    }
+
     if (replayOnly)
     {
         await using var writer = await host.Services.GetRequiredService<WriterLock>().TryAcquireOnceAsync(startup.Token);

@@ -107,7 +107,8 @@ public sealed class NethereumChainClient(IClient client, ResiliencePipeline pipe
 
     private async Task<IReadOnlyList<IRpcRequestResponseBatchItem>> SendBatchAsync(IReadOnlyList<IRpcRequestResponseBatchItem> items)
     {
-        var batch = new RpcRequestResponseBatch();
+        // Partial success lets the caller see which item failed (a range refused as too large) instead of one batch error.
+        var batch = new RpcRequestResponseBatch { AcceptPartiallySuccessful = true };
         batch.BatchItems.AddRange(items);
         await client.SendBatchRequestAsync(batch);
         return items;

@@ -85,13 +85,24 @@ public static class RpcPipeline
         return null;
     }
 
+    /// <summary>One line saying what went wrong: the most telling exception in the chain, with its cause.</summary>
     internal static string Describe(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
+            if (current is BrokenCircuitException)
+            {
+                return "the RPC circuit breaker is open";
+            }
+        }
+
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
             if (current is RpcHttpException or RpcResponseException or TimeoutRejectedException or HttpRequestException or ChainDataException)
             {
-                return current.Message;
+                return current.InnerException is { } cause && cause.Message != current.Message
+                    ? $"{current.Message} ({cause.GetBaseException().Message})"
+                    : current.Message;
             }
         }
 

@@ -48,6 +48,10 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("HEARTBEAT_INTERVAL_MS")]
     public int HeartbeatIntervalMs { get; set; } = 5_000;
 
+    /// <summary>How often the writer recomputes the determinism proof (both hashes) after its startup replay.</summary>
+    [ConfigurationKeyName("PROOF_INTERVAL_MS")]
+    public int ProofIntervalMs { get; set; } = 60_000;
+
     /// <summary>Lowercase, as stored in the event log.</summary>
     public string NormalizedContractAddress => ContractAddress.Trim().ToLowerInvariant();
 }

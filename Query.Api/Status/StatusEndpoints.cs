@@ -14,9 +14,13 @@ public static class StatusEndpoints
                s.replay_started_at AS ReplayStartedAt, s.replay_finished_at AS ReplayFinishedAt,
                s.instance_id AS InstanceId, s.worker_started_at AS WorkerStartedAt, s.heartbeat_at AS HeartbeatAt,
                extract(epoch FROM now() - s.heartbeat_at)::double precision AS HeartbeatAgeSeconds,
-               s.rpc_circuit AS RpcCircuit
+               s.rpc_circuit AS RpcCircuit,
+               p.covered_block AS ProofCoveredBlock, p.event_count AS ProofEventCount,
+               p.event_log_hash AS ProofEventLogHash, p.workflow_count AS ProofWorkflowCount,
+               p.projection_hash AS ProofProjectionHash, p.computed_at AS ProofComputedAt
         FROM indexer_status s
         LEFT JOIN sync_checkpoint c ON c.id = 1
+        LEFT JOIN determinism_proof p ON p.id = 1
         WHERE s.id = 1
         """;
 
@@ -34,8 +38,21 @@ public static class StatusEndpoints
                 row.ConfirmedHead is { } confirmed && row.LastIndexedBlock is { } last ? Math.Max(0, confirmed - last) : null,
                 row.EventCount,
                 new ReplayStatus(row.ReplayState, row.ReplayEventsDone, row.ReplayEventsTotal, row.ReplayEventsPerSecond, row.ReplayStartedAt, row.ReplayFinishedAt),
-                new WorkerStatus(row.InstanceId, row.WorkerStartedAt, row.HeartbeatAt, row.HeartbeatAgeSeconds, row.RpcCircuit));
+                new WorkerStatus(row.InstanceId, row.WorkerStartedAt, row.HeartbeatAt, row.HeartbeatAgeSeconds, row.RpcCircuit),
+                ProofOf(row));
         });
+
+    /// <summary>The proof columns are all set (by one row of determinism_proof) or all null (none yet).</summary>
+    private static ProofStatus? ProofOf(StatusRow row) => row is
+    {
+        ProofComputedAt: { } computedAt,
+        ProofEventCount: { } events,
+        ProofEventLogHash: { } eventLogHash,
+        ProofWorkflowCount: { } workflows,
+        ProofProjectionHash: { } projectionHash,
+    }
+        ? new ProofStatus(row.ProofCoveredBlock, events, eventLogHash, workflows, projectionHash, computedAt)
+        : null;
 
     private sealed class StatusRow
     {
@@ -74,6 +91,18 @@ public static class StatusEndpoints
         public double? HeartbeatAgeSeconds { get; init; }
 
         public string RpcCircuit { get; init; } = "closed";
+
+        public long? ProofCoveredBlock { get; init; }
+
+        public long? ProofEventCount { get; init; }
+
+        public string? ProofEventLogHash { get; init; }
+
+        public long? ProofWorkflowCount { get; init; }
+
+        public string? ProofProjectionHash { get; init; }
+
+        public DateTime? ProofComputedAt { get; init; }
     }
 }
 
@@ -86,9 +115,14 @@ public sealed record IndexerStatus(
     long? LagBlocks,
     long EventCount,
     ReplayStatus Replay,
-    WorkerStatus Worker);
+    WorkerStatus Worker,
+    ProofStatus? Proofs);
 
 public sealed record ReplayStatus(
     string State, long EventsDone, long EventsTotal, double? EventsPerSecond, DateTime? StartedAt, DateTime? FinishedAt);
 
 public sealed record WorkerStatus(string? InstanceId, DateTime? StartedAt, DateTime? HeartbeatAt, double? HeartbeatAgeSeconds, string RpcCircuit);
+
+/// <summary>The worker's latest determinism proof; null before its first computation.</summary>
+public sealed record ProofStatus(
+    long? CoveredBlock, long EventCount, string EventLogHash, long WorkflowCount, string ProjectionHash, DateTime ComputedAt);

@@ -32,9 +32,12 @@ public sealed class ObservedDatabase
     /// <summary>A SELECT-only login role (member of x402_reader), for the API.</summary>
     public string ReaderUrl { get; }
 
-    public static async Task<ObservedDatabase> CreateAsync(bool migrate = true)
+    public static async Task<ObservedDatabase> CreateAsync(bool migrate = true) =>
+        await CreateAsync(await SharedPostgres.GetAsync(), migrate);
+
+    /// <summary>A fresh database on <paramref name="server"/>, for tests that stop their own server.</summary>
+    public static async Task<ObservedDatabase> CreateAsync(PostgresServer server, bool migrate = true)
     {
-        var server = await SharedPostgres.GetAsync();
         var url = await server.CreateDatabaseAsync();
         if (migrate)
         {
@@ -76,10 +79,38 @@ public sealed class ObservedDatabase
         return (await connection.QueryAsync<string>(EventLogRows)).AsList();
     }
 
+    public async Task<string?> TextAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await OpenAsync();
+        return await connection.ExecuteScalarAsync<string?>(sql, parameters);
+    }
+
+    public async Task<IReadOnlyList<string>> TextsAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        return (await connection.QueryAsync<string>(sql)).AsList();
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = await OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    public async Task<StoredProofRow?> DeterminismProofAsync()
+    {
+        await using var connection = await OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<StoredProofRow>("""
+            SELECT covered_block AS CoveredBlock, event_count AS EventCount, event_log_hash AS EventLogHash,
+                   workflow_count AS WorkflowCount, projection_hash AS ProjectionHash, computed_at AS ComputedAt
+            FROM determinism_proof WHERE id = 1
+            """);
+    }
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql)
+    {
+        await using var connection = await OpenAsync();
+        return (await connection.QueryAsync<T>(sql)).AsList();
     }
 
     private async Task<NpgsqlConnection> OpenAsync()
@@ -89,3 +120,7 @@ public sealed class ObservedDatabase
         return connection;
     }
 }
+
+/// <summary>A determinism_proof row.</summary>
+public sealed record StoredProofRow(
+    long? CoveredBlock, long EventCount, string EventLogHash, long WorkflowCount, string ProjectionHash, DateTime ComputedAt);

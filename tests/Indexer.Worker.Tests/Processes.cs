@@ -46,7 +46,19 @@ public static class Processes
         Eventually.TrueAsync(
             async () => await database.LastIngestedBlockAsync() >= block,
             CatchUpTimeout,
-            $"the worker should ingest up to block {block}.\n{worker.Output}");
+            () => $"the worker should ingest up to block {block}.\n{worker.Output}");
+
+    /// <summary>
+    /// Indexes <paramref name="chain"/> up to <paramref name="lastBlock"/> into a fresh database with one
+    /// uninterrupted worker: the log and projection a disturbed run over the same chain must end with.
+    /// </summary>
+    public static async Task<ObservedDatabase> IndexUninterruptedAsync(SimulationResult chain, long lastBlock, int confirmationBlocks)
+    {
+        var database = await ObservedDatabase.CreateAsync();
+        await using var worker = StartWorker(WorkerEnvironment(chain, database, confirmationBlocks));
+        await WaitForCatchUpAsync(database, lastBlock, worker);
+        return database;
+    }
 }
 
 public sealed class RunningApi(ChildProcess process, HttpClient http) : IAsyncDisposable

@@ -8,7 +8,11 @@ public static class Eventually
     /// Polls <paramref name="condition"/> until it returns true. An exception from the condition
     /// counts as "not yet" (a server still starting refuses connections) and is reported on timeout.
     /// </summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string because) =>
+        TrueAsync(condition, timeout, () => because);
+
+    /// <param name="because">Built only on timeout, so that it can show what happened meanwhile (a process's output).</param>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> because)
     {
         var deadline = DateTime.UtcNow + timeout;
         Exception? lastError = null;
@@ -29,7 +33,7 @@ public static class Eventually
             if (DateTime.UtcNow >= deadline)
             {
                 var detail = lastError is null ? "" : $" Last error: {lastError.GetType().Name}: {lastError.Message}";
-                throw new TimeoutException($"Not true within {timeout.TotalSeconds:0.#} s: {because}.{detail}", lastError);
+                throw new TimeoutException($"Not true within {timeout.TotalSeconds:0.#} s: {because()}.{detail}", lastError);
             }
 
             await Task.Delay(PollInterval);

@@ -10,11 +10,12 @@ internal static class Scripts
         "0003_indexer_progress.sql",
         "0004_reader_role.sql",
         "0005_reorgs_and_writers.sql",
+        "0006_determinism_proofs.sql",
     ];
 
     public static readonly string[] Tables =
     [
         "chain_event", "workflow_state", "sync_checkpoint", "indexer_status",
-        "ingested_block", "reorg", "orphaned_event", "worker_instance",
+        "ingested_block", "reorg", "orphaned_event", "worker_instance", "determinism_proof",
     ];
 }

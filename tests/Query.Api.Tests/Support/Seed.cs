@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Core.Domain.Events;
+using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Ingestion;
 using Indexer.Worker.Status;
@@ -85,11 +86,13 @@ internal static class Seed
             await CheckpointStore.GetOrCreateAsync(connection, ChainId, Contract, StartBlock);
         }
 
-        var committer = new RangeCommitter(database);
         var stored = 0;
-        foreach (var range in Ranges)
+        await using (var connection = await database.OpenConnectionAsync())
         {
-            stored += await committer.CommitAsync(range, ChainId, Contract, CancellationToken.None);
+            foreach (var range in Ranges)
+            {
+                stored += await RangeCommitter.CommitAsync(connection, range, ChainId, Contract, CancellationToken.None);
+            }
         }
 
         if (stored != EventCount)
@@ -97,13 +100,15 @@ internal static class Seed
             throw new InvalidOperationException($"The seed stored {stored} events, expected {EventCount}.");
         }
 
-        var status = new StatusStore(database, new WorkerInstance(WorkerInstanceId));
-        await status.StartedAsync(ChainId, CancellationToken.None);
+        var status = new StatusStore(database, new WorkerInstance(WorkerInstanceId, ChainId, DateTimeOffset.UtcNow));
+        await status.BecameWriterAsync(CancellationToken.None);
         await status.ChainAsync(ChainHead, ConfirmedHead, CancellationToken.None);
     }
 
     private static IngestedRange Range(long from, long to, params IngestedEvent[] events) =>
-        new(from, to, BlockHashOf(to), events, SkippedLogs: 0);
+        new(from, to, events, SkippedLogs: 0, events.Select(log => log.Event.Position.BlockNumber).Append(to).Distinct().Order().Select(Block).ToList());
+
+    private static ChainBlock Block(long number) => new(number, BlockHashOf(number), BlockHashOf(number - 1), TimestampOf(number));
 
     private static IngestedEvent Log(
         long block, int transactionIndex, int logIndex, string sender, Func<EventPosition, long, WorkflowEvent> create)
