@@ -1,3 +1,5 @@
+using Core.Domain.Events;
+using Core.Domain.Proofs;
 using Indexer.Worker.Ingestion;
 using Indexer.Worker.Replay;
 using Indexer.Worker.SingleWriter;
@@ -21,11 +23,10 @@ public sealed class IndexerService(
     IHostApplicationLifetime lifetime,
     ILogger<IndexerService> logger) : BackgroundService
 {
-    private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromSeconds(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var replayed = false;
+        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -41,13 +42,18 @@ public sealed class IndexerService(
                         replayCompletion.MarkDone();
                     }
 
+                    failures = 0;
                     await follower.FollowAsync(writer, stoppingToken);
                 }
-                catch (Exception e) when (e is WriterLockLostException or NpgsqlException && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested && !IsCorruptData(e))
                 {
-                    logger.LogWarning("Stopped writing: {Reason}. Standing by for the writer lock", e.Message);
+                    // The database went away, the lock with it, or a read broke mid-stream (a connection
+                    // torn down under a COPY fails in many shapes): give up the lock and try again later.
+                    var pause = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures++, 6))));
+                    logger.LogWarning(
+                        "Stopped writing: {Reason}. Standing by for the writer lock in {PauseMs} ms", e.Message, (long)pause.TotalMilliseconds);
                     await TryMarkReplayFailedAsync(replayed, stoppingToken);
-                    await Task.Delay(PauseAfterFailure, stoppingToken);
+                    await Task.Delay(pause, stoppingToken);
                 }
             }
         }
@@ -57,12 +63,16 @@ public sealed class IndexerService(
         }
         catch (Exception e)
         {
-            // Only data this worker's own code could not have written ends up here: stop, loudly.
+            // Only corrupt data ends up here: stop, loudly.
             logger.LogCritical(e, "The worker stopped on an unrecoverable error");
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
     }
+
+    /// <summary>Stored data this worker's own code could not have written: retrying cannot help.</summary>
+    private static bool IsCorruptData(Exception e) =>
+        e is InvalidDataException or InvalidEventPayloadException or CanonicalOrderException or FormatException;
 
     private async Task TryMarkReplayFailedAsync(bool replayed, CancellationToken stoppingToken)
     {

@@ -83,28 +83,31 @@ try
     // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
     ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
 
+    var preflight = host.Services.GetRequiredService<Preflight>();
+    if (!replayOnly && !verifyOnly)
+    {
+        // A worker of a fleet waits out a node or database that is down; a one-off command reports it.
+        await preflight.CheckUntilReadyAsync(CancellationToken.None);
+        await host.RunAsync();
+        return Environment.ExitCode;
+    }
+
     using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-    await host.Services.GetRequiredService<Preflight>().CheckAsync(forIngestion: !replayOnly && !verifyOnly, startup.Token);
+    await preflight.CheckAsync(forIngestion: false, startup.Token);
     if (verifyOnly)
     {
         return await VerifyCommand.RunAsync(host.Services, Console.Out, CancellationToken.None);
     }
 
-    if (replayOnly)
+    await using var writer = await host.Services.GetRequiredService<WriterLock>().TryAcquireOnceAsync(startup.Token);
+    if (writer is null)
     {
-        await using var writer = await host.Services.GetRequiredService<WriterLock>().TryAcquireOnceAsync(startup.Token);
-        if (writer is null)
-        {
-            Console.Error.WriteLine("A running worker holds the writer lock, and it replays on every start: restart it instead.");
-            return 2;
-        }
-
-        await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(writer.Connection, CancellationToken.None);
-        return 0;
+        Console.Error.WriteLine("A running worker holds the writer lock, and it replays on every start: restart it instead.");
+        return 2;
     }
 
-    await host.RunAsync();
-    return Environment.ExitCode;
+    await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(writer.Connection, CancellationToken.None);
+    return 0;
 }
 catch (OptionsValidationException e)
 {

@@ -24,12 +24,15 @@ public sealed class WriterLock(
     {
         var pollInterval = TimeSpan.FromMilliseconds(options.Value.WriterLockPollMs);
         var standingBy = false;
+        var unreachable = 0;
         NpgsqlConnection? connection = null;
         while (true)
         {
+            var pause = pollInterval;
             try
             {
                 connection ??= await OpenAsync(cancellationToken);
+                unreachable = 0;
                 if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
                 {
                     role.BecomeWriter();
@@ -45,14 +48,20 @@ public sealed class WriterLock(
             }
             catch (NpgsqlException e)
             {
-                logger.LogWarning("Cannot take the writer lock: {Reason}", e.Message);
+                // The database is down: back off, and say so on the first failure and now and then, not on every try.
+                pause = TimeSpan.FromMilliseconds(Math.Min(10_000, pollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(unreachable++, 6))));
+                if (unreachable == 1 || unreachable % 10 == 0)
+                {
+                    logger.LogWarning("Cannot take the writer lock ({Attempts} attempts): {Reason}", unreachable, e.Message);
+                }
+
                 await DisposeQuietlyAsync(connection);
                 connection = null;
             }
 
             try
             {
-                await Task.Delay(pollInterval, cancellationToken);
+                await Task.Delay(pause, cancellationToken);
             }
             catch (OperationCanceledException)
             {

@@ -19,6 +19,31 @@ public sealed class Preflight(
     IOptions<WorkerOptions> options,
     ILogger<Preflight> logger)
 {
+    /// <summary>
+    /// <see cref="CheckAsync"/> for a worker about to ingest, repeated with growing pauses while the node
+    /// or the database cannot be reached; a configuration that is wrong stops it at once.
+    /// </summary>
+    /// <exception cref="PendingMigrationsException">The schema is behind.</exception>
+    /// <exception cref="PreflightException">The node or the database is not the one configured.</exception>
+    public async Task<Checkpoint> CheckUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CheckAsync(forIngestion: true, cancellationToken);
+            }
+            catch (Exception e) when (e is not (PreflightException or PendingMigrationsException or OperationCanceledException))
+            {
+                var pause = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(attempt, 5)) / 2));
+                logger.LogWarning(
+                    "Not ready to start (attempt {Attempt}): {Reason}. Retrying in {PauseMs} ms",
+                    attempt, RpcPipeline.Describe(e), (long)pause.TotalMilliseconds);
+                await Task.Delay(pause, cancellationToken);
+            }
+        }
+    }
+
     /// <param name="forIngestion">Also check the node and create the checkpoint; a replay needs neither.</param>
     /// <exception cref="PendingMigrationsException">The schema is behind.</exception>
     /// <exception cref="PreflightException">The node or the database is not the one configured.</exception>

@@ -16,15 +16,26 @@ public sealed class HeartbeatService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.HeartbeatIntervalMs));
+        var failing = false;
         do
         {
             try
             {
                 await status.HeartbeatAsync(role.Name, role.IsWriter, circuit.State, stoppingToken);
+                if (failing)
+                {
+                    logger.LogInformation("Heartbeat written again");
+                    failing = false;
+                }
             }
             catch (NpgsqlException e)
             {
-                logger.LogWarning("Heartbeat not written: {Reason}", e.Message);
+                // Once per outage: the writer lock's own messages say how it goes meanwhile.
+                if (!failing)
+                {
+                    logger.LogWarning("Heartbeat not written: {Reason}", e.Message);
+                    failing = true;
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

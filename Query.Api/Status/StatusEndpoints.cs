@@ -17,11 +17,21 @@ public static class StatusEndpoints
                s.rpc_circuit AS RpcCircuit,
                p.covered_block AS ProofCoveredBlock, p.event_count AS ProofEventCount,
                p.event_log_hash AS ProofEventLogHash, p.workflow_count AS ProofWorkflowCount,
-               p.projection_hash AS ProofProjectionHash, p.computed_at AS ProofComputedAt
+               p.projection_hash AS ProofProjectionHash, p.computed_at AS ProofComputedAt,
+               r.count AS ReorgCount, r.deepest AS DeepestReorg, r.last_at AS LastReorgAt
         FROM indexer_status s
+        CROSS JOIN (SELECT count(*) AS count, max(depth) AS deepest, max(detected_at) AS last_at FROM reorg) r
         LEFT JOIN sync_checkpoint c ON c.id = 1
         LEFT JOIN determinism_proof p ON p.id = 1
         WHERE s.id = 1
+        """;
+
+    // Every worker seen lately, the writer first: a standby that stopped beating for a minute is gone.
+    private const string SelectLiveWorkers = """
+        SELECT instance_id AS InstanceId, role AS Role, started_at AS StartedAt, heartbeat_at AS HeartbeatAt
+        FROM worker_instance
+        WHERE heartbeat_at > now() - interval '1 minute'
+        ORDER BY role DESC, instance_id
         """;
 
     public static void MapStatus(this IEndpointRouteBuilder app) =>
@@ -29,6 +39,7 @@ public static class StatusEndpoints
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
             var row = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(SelectStatus, cancellationToken: cancellationToken));
+            var workers = await connection.QueryAsync<WorkerInstanceStatus>(new CommandDefinition(SelectLiveWorkers, cancellationToken: cancellationToken));
             return new IndexerStatus(
                 row.ChainId,
                 row.ContractAddress,
@@ -39,6 +50,8 @@ public static class StatusEndpoints
                 row.EventCount,
                 new ReplayStatus(row.ReplayState, row.ReplayEventsDone, row.ReplayEventsTotal, row.ReplayEventsPerSecond, row.ReplayStartedAt, row.ReplayFinishedAt),
                 new WorkerStatus(row.InstanceId, row.WorkerStartedAt, row.HeartbeatAt, row.HeartbeatAgeSeconds, row.RpcCircuit),
+                workers.AsList(),
+                new ReorgStatus(row.ReorgCount, row.DeepestReorg, row.LastReorgAt),
                 ProofOf(row));
         });
 
@@ -103,6 +116,12 @@ public static class StatusEndpoints
         public string? ProofProjectionHash { get; init; }
 
         public DateTime? ProofComputedAt { get; init; }
+
+        public long ReorgCount { get; init; }
+
+        public int? DeepestReorg { get; init; }
+
+        public DateTime? LastReorgAt { get; init; }
     }
 }
 
@@ -116,7 +135,15 @@ public sealed record IndexerStatus(
     long EventCount,
     ReplayStatus Replay,
     WorkerStatus Worker,
+    IReadOnlyList<WorkerInstanceStatus> Workers,
+    ReorgStatus Reorgs,
     ProofStatus? Proofs);
+
+/// <summary>One worker process: the writer, or a hot standby.</summary>
+public sealed record WorkerInstanceStatus(string InstanceId, string Role, DateTime StartedAt, DateTime HeartbeatAt);
+
+/// <summary>Reorgs deeper than the confirmation window that the worker repaired.</summary>
+public sealed record ReorgStatus(long Count, int? Deepest, DateTime? LastAt);
 
 public sealed record ReplayStatus(
     string State, long EventsDone, long EventsTotal, double? EventsPerSecond, DateTime? StartedAt, DateTime? FinishedAt);

@@ -87,7 +87,7 @@ public static class ChaosRun
                         break;
                     case Trouble.Reorg:
                         // Reorg only what the fleet has ingested, so that the repair path runs.
-                        await WaitForIngestionAsync(database, batch.LastBlock, TimeSpan.FromSeconds(30));
+                        await WaitForIngestionAsync(database, batch.LastBlock, TimeSpan.FromSeconds(30), workers);
                         await anvil.RevertAsync(snapshot!);
                         await SimulateAsync(anvil, deployment, random, cancellationToken, outgrow: batch.Head);
                         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] reorganised the blocks above {batch.FirstBlock}");
@@ -100,7 +100,7 @@ public static class ChaosRun
             proxy.ClearFaults();
             await anvil.MineAsync(ChaosOptions.ConfirmationBlocks);
             var finalHead = await anvil.BlockNumberAsync();
-            await WaitForIngestionAsync(database, finalHead - ChaosOptions.ConfirmationBlocks, ConvergenceTimeout);
+            await WaitForIngestionAsync(database, finalHead - ChaosOptions.ConfirmationBlocks, ConvergenceTimeout, workers);
             log.WriteLine($"[{clock.Elapsed:mm\\:ss}] converged at block {finalHead - ChaosOptions.ConfirmationBlocks}; indexing the final chain afresh");
 
             var reference = await ChaosDatabase.CreateAsync(postgres);
@@ -198,8 +198,12 @@ public static class ChaosRun
     private static ChildProcess StartWorker(IReadOnlyDictionary<string, string> environment) =>
         ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), [], environment);
 
-    private static Task WaitForIngestionAsync(ChaosDatabase database, long block, TimeSpan timeout) =>
-        Eventually.TrueAsync(async () => await database.LastIngestedBlockAsync() >= block, timeout, $"the workers should ingest up to block {block}");
+    private static Task WaitForIngestionAsync(ChaosDatabase database, long block, TimeSpan timeout, IReadOnlyList<ChildProcess>? workers = null) =>
+        Eventually.TrueAsync(
+            async () => await database.LastIngestedBlockAsync() >= block,
+            timeout,
+            () => $"the workers should ingest up to block {block}\n" +
+                  string.Join("\n---\n", (workers ?? []).Select(worker => string.Join('\n', worker.Output.Split('\n').TakeLast(15)))));
 
     private static Task WaitForProofAsync(ChaosDatabase database, long block) =>
         Eventually.TrueAsync(

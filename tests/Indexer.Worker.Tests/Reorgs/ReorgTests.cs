@@ -75,8 +75,12 @@ public sealed class ReorgTests
             Processes.CatchUpTimeout,
             $"the worker should repair the reorg and catch up.\n{worker.Output}");
 
+        await using var api = await Processes.StartApiAsync(database);
+        var reorgs = (await api.GetJsonAsync("/status")).GetProperty("reorgs");
         await Assert.MultipleAsync(async () =>
         {
+            Assert.That(reorgs.GetProperty("count").GetInt64(), Is.EqualTo(1), "/status reorg counter");
+            Assert.That(reorgs.GetProperty("deepest").GetInt64(), Is.EqualTo(await database.ScalarAsync("SELECT depth FROM reorg")), "/status deepest reorg");
             Assert.That(await database.ScalarAsync("SELECT count(*) FROM reorg"), Is.EqualTo(1));
             Assert.That(await database.ScalarAsync("SELECT common_ancestor FROM reorg"), Is.LessThanOrEqualTo(before.LastBlock));
             Assert.That(await database.ScalarAsync("SELECT depth FROM reorg"), Is.GreaterThan(confirmationBlocks));

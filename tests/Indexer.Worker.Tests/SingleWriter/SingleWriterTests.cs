@@ -48,6 +48,7 @@ public sealed class SingleWriterTests
                 await Processes.WaitForCatchUpAsync(database, expectedBlock, running[0]);
                 var writer = await WaitForOneWriterAmongAsync(database, running);
                 Assert.That(await StandbysAsync(database, running), Has.Count.EqualTo(running.Count - 1), "the others stand by");
+                await AssertStatusShowsTheWriterAsync(database, writer);
 
                 writer.Kill();
                 await writer.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -135,6 +136,22 @@ public sealed class SingleWriterTests
             TakeoverLimit,
             "exactly one worker should hold the writer lock and say so in /status");
         return writer!;
+    }
+
+    private static async Task AssertStatusShowsTheWriterAsync(ObservedDatabase database, ChildProcess writer)
+    {
+        await using var api = await Processes.StartApiAsync(database);
+        var status = await api.GetJsonAsync("/status");
+        var writerId = status.GetProperty("worker").GetProperty("instanceId").GetString();
+        var roles = status.GetProperty("workers").EnumerateArray()
+            .Select(worker => (Id: worker.GetProperty("instanceId").GetString(), Role: worker.GetProperty("role").GetString()))
+            .ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(writerId?.Split(':')[1], Is.EqualTo(writer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), "/status names the writer");
+            Assert.That(roles, Has.Exactly(1).Matches<(string? Id, string? Role)>(worker => worker.Role == "writer" && worker.Id == writerId));
+        });
     }
 
     private static async Task<IReadOnlyList<string>> StandbysAsync(ObservedDatabase database, IReadOnlyList<ChildProcess> running)

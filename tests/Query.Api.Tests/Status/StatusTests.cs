@@ -20,7 +20,7 @@ public sealed class StatusTests
         {
             Assert.That(
                 status.Select(property => property.Key),
-                Is.EqualTo(new[] { "chainId", "contractAddress", "chainHead", "confirmedHead", "lastIndexedBlock", "lagBlocks", "eventCount", "replay", "worker", "proofs" }));
+                Is.EqualTo(new[] { "chainId", "contractAddress", "chainHead", "confirmedHead", "lastIndexedBlock", "lagBlocks", "eventCount", "replay", "worker", "workers", "reorgs", "proofs" }));
             Assert.That((long?)status["chainId"], Is.EqualTo(Seed.ChainId));
             Assert.That((string?)status["contractAddress"], Is.EqualTo(Seed.Contract));
             Assert.That((long?)status["lastIndexedBlock"], Is.EqualTo(Seed.LastBlock));
@@ -34,6 +34,9 @@ public sealed class StatusTests
             Assert.That(status["worker"]?["heartbeatAt"], Is.Not.Null);
             Assert.That((double?)status["worker"]?["heartbeatAgeSeconds"], Is.GreaterThanOrEqualTo(0));
             Assert.That(status["proofs"], Is.Null, "no worker has computed a proof of the seeded database");
+            Assert.That(status["workers"]?.AsArray(), Is.Empty, "no worker process ever beat against the seeded database");
+            Assert.That((long?)status["reorgs"]?["count"], Is.Zero);
+            Assert.That(status["reorgs"]?["deepest"], Is.Null);
         });
     }
 
