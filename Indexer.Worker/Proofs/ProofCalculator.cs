@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Core.Domain.Proofs;
+using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
 using Npgsql;
 

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using Core.Domain.Events;
-using Core.Domain.Workflows;
+using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Indexer.Worker.Replay;
 
@@ -26,14 +25,6 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         CREATE TABLE workflow_state_rebuild (LIKE workflow_state INCLUDING ALL);
         """;
 
-    private const string StreamLogByWorkflow = """
-        COPY (
-            SELECT workflow_id, event_type, payload, block_number, transaction_index, log_index, block_timestamp
-            FROM chain_event
-            ORDER BY workflow_id, block_number, transaction_index, log_index
-        ) TO STDOUT (FORMAT BINARY)
-        """;
-
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
     /// <param name="writing">The writer's connection, which holds the single-writer lock.</param>
@@ -49,10 +40,11 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         await Execute(writing, PrepareRebuildTable, cancellationToken);
         var progress = new ReplayProgress(total, clock, ProgressInterval);
         long workflows;
-        await using (var log = await reading.BeginBinaryExportAsync(StreamLogByWorkflow, cancellationToken))
+        await using (var log = await reading.BeginBinaryExportAsync(LogStream.ByWorkflow, cancellationToken))
         {
+            var events = CountedAsync(LogStream.ReadAsync(log, cancellationToken), progress, ReportAsync, cancellationToken);
             workflows = await WorkflowStateStore.CopyAsync(
-                writing, RebuildTable, FoldByWorkflow(log, progress, ReportAsync, cancellationToken), cancellationToken);
+                writing, RebuildTable, LogStream.FoldByWorkflowAsync(events, cancellationToken), cancellationToken);
         }
 
         await ProjectionSwap.SwapInAsync(writing, RebuildTable, cancellationToken);
@@ -70,53 +62,22 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         }
     }
 
-    /// <summary>Reads the log (ordered by workflow, then canonically) and yields each workflow's final state.</summary>
-    private static async IAsyncEnumerable<WorkflowState> FoldByWorkflow(
-        NpgsqlBinaryExporter log,
+    /// <summary>Passes the events on, counting them and reporting progress now and then.</summary>
+    private static async IAsyncEnumerable<WorkflowEvent> CountedAsync(
+        IAsyncEnumerable<WorkflowEvent> events,
         ReplayProgress progress,
         Func<ReplayProgress, CancellationToken, Task> report,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        WorkflowState? current = null;
-        while (await log.StartRowAsync(cancellationToken) != -1)
+        await foreach (var @event in events.WithCancellation(cancellationToken))
         {
-            var @event = await ReadEventAsync(log, cancellationToken);
-            if (current is not null && current.WorkflowId != @event.WorkflowId)
-            {
-                yield return current;
-                current = null;
-            }
-
-            current = WorkflowReducer.Apply(current, @event);
+            yield return @event;
             progress.Advance();
             if (progress.ShouldReport())
             {
                 await report(progress, cancellationToken);
             }
         }
-
-        if (current is not null)
-        {
-            yield return current;
-        }
-    }
-
-    private static async Task<WorkflowEvent> ReadEventAsync(NpgsqlBinaryExporter log, CancellationToken cancellationToken)
-    {
-        var workflowId = await log.ReadAsync<string>(NpgsqlDbType.Varchar, cancellationToken);
-        var typeName = await log.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken);
-        var payload = await log.ReadAsync<string>(NpgsqlDbType.Jsonb, cancellationToken);
-        var position = new EventPosition(
-            await log.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken),
-            await log.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-            await log.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken));
-        var timestamp = await log.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken);
-        if (!EventTypeNames.TryParse(typeName, out var type))
-        {
-            throw new InvalidDataException($"The event log holds an unknown event type '{typeName}' at {position}.");
-        }
-
-        return EventPayload.Read(type, workflowId, position, timestamp, payload);
     }
 
     private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

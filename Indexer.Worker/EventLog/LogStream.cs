@@ -3,11 +3,11 @@ using Core.Domain.Workflows;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Indexer.Worker.Proofs;
+namespace Indexer.Worker.EventLog;
 
 /// <summary>
-/// Streams chain_event with binary COPY in the two orders the proofs need, and turns each row back
-/// into the event the reducer saw (the same reading as replay's).
+/// Streams chain_event with binary COPY in the orders replay and the proofs need, and turns each row
+/// back into the event the reducer saw.
 /// </summary>
 internal static class LogStream
 {
@@ -19,6 +19,15 @@ internal static class LogStream
             SELECT {Columns}
             FROM chain_event
             ORDER BY block_number, transaction_index, log_index
+        ) TO STDOUT (FORMAT BINARY)
+        """;
+
+    /// <summary>Grouped by workflow (in the order the timeline index gives), each workflow's events in canonical order.</summary>
+    public const string ByWorkflow = $"""
+        COPY (
+            SELECT {Columns}
+            FROM chain_event
+            ORDER BY workflow_id, block_number, transaction_index, log_index
         ) TO STDOUT (FORMAT BINARY)
         """;
 
@@ -34,7 +43,7 @@ internal static class LogStream
         ) TO STDOUT (FORMAT BINARY)
         """;
 
-    /// <summary>Reads the events of a COPY started with <see cref="Canonical"/> or <see cref="ByWorkflowOrdinal"/>.</summary>
+    /// <summary>Reads the events of a COPY started with one of this class's queries.</summary>
     /// <exception cref="InvalidDataException">A row holds an event type the observer does not know.</exception>
     /// <exception cref="InvalidEventPayloadException">A row's payload lacks a field its type needs.</exception>
     public static async IAsyncEnumerable<WorkflowEvent> ReadAsync(
