@@ -1,5 +1,4 @@
-using Core.Domain.Events;
-using Core.Domain.Proofs;
+using Indexer.Worker.EventLog;
 using Indexer.Worker.Ingestion;
 using Indexer.Worker.Replay;
 using Indexer.Worker.SingleWriter;
@@ -45,7 +44,7 @@ public sealed class IndexerService(
                     failures = 0;
                     await follower.FollowAsync(writer, stoppingToken);
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested && !IsCorruptData(e))
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested && !CorruptData.Is(e))
                 {
                     // The database went away, the lock with it, or a read broke mid-stream (a connection
                     // torn down under a COPY fails in many shapes): give up the lock and try again later.
@@ -69,10 +68,6 @@ public sealed class IndexerService(
             lifetime.StopApplication();
         }
     }
-
-    /// <summary>Stored data this worker's own code could not have written: retrying cannot help.</summary>
-    private static bool IsCorruptData(Exception e) =>
-        e is InvalidDataException or InvalidEventPayloadException or CanonicalOrderException or FormatException;
 
     private async Task TryMarkReplayFailedAsync(bool replayed, CancellationToken stoppingToken)
     {

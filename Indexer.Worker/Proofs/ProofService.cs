@@ -1,10 +1,10 @@
 using Indexer.Worker.Configuration;
+using Indexer.Worker.EventLog;
 using Indexer.Worker.Replay;
 using Indexer.Worker.SingleWriter;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Indexer.Worker.Proofs;
 
@@ -62,7 +62,7 @@ public sealed class ProofService(
                 proof.CoveredBlock, proof.EventCount, proof.EventLogHash, proof.WorkflowCount, proof.ProjectionHash, proof.Elapsed.TotalMilliseconds);
             return proof;
         }
-        catch (NpgsqlException e) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested && !CorruptData.Is(e))
         {
             logger.LogWarning("Determinism proof not computed: {Reason}. Retrying in the next interval", e.Message);
             return previous;

@@ -8,6 +8,7 @@ public sealed record ChaosReport(
     TimeSpan Elapsed,
     int Iterations,
     int Kills,
+    int UnexpectedExits,
     IReadOnlyList<int> ReorgDepths,
     IReadOnlyDictionary<string, int> RpcFaults,
     int DatabaseRestarts,
@@ -23,7 +24,7 @@ public sealed record ChaosReport(
     public bool HashesEqual =>
         StoredEventLogHash is not null && StoredEventLogHash == ExpectedEventLogHash && StoredProjectionHash == ExpectedProjectionHash;
 
-    public bool Held => EventLogsEqual && ProjectionsEqual && HashesEqual && EventsStored == EventsExpected;
+    public bool Held => UnexpectedExits == 0 && EventLogsEqual && ProjectionsEqual && HashesEqual && EventsStored == EventsExpected;
 
     public string ToTable()
     {
@@ -31,6 +32,7 @@ public sealed record ChaosReport(
         void Row(string what, object value) => table.AppendLine(CultureInfo.InvariantCulture, $"{what,-28} {value}");
         Row("duration", $"{Elapsed.TotalSeconds:F0} s, {Iterations} iterations");
         Row("worker kills (SIGKILL)", Kills);
+        Row("workers that exited alone", UnexpectedExits == 0 ? "0" : $"{UnexpectedExits} (FAILED)");
         Row("reorgs repaired", ReorgDepths.Count == 0 ? "0" : $"{ReorgDepths.Count} (depths {string.Join(", ", ReorgDepths)})");
         Row("RPC faults injected", RpcFaults.Values.Sum());
         foreach (var (kind, count) in RpcFaults.OrderBy(pair => pair.Key, StringComparer.Ordinal))

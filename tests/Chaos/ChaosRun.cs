@@ -51,6 +51,7 @@ public static class ChaosRun
         var workers = Enumerable.Range(0, options.Workers).Select(_ => StartWorker(environment)).ToList();
 
         var kills = 0;
+        var unexpectedExits = 0;
         var restarts = 0;
         var iteration = 0;
         var troubles = Enum.GetValues<Trouble>();
@@ -59,6 +60,18 @@ public static class ChaosRun
             while (clock.Elapsed < options.Duration)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // A worker must survive everything below; one that exited on its own is a failure of the run.
+                for (var index = 0; index < workers.Count; index++)
+                {
+                    if (workers[index].HasExited)
+                    {
+                        unexpectedExits++;
+                        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] worker {index} EXITED on its own:\n{string.Join('\n', workers[index].Output.Split('\n').TakeLast(20))}");
+                        await workers[index].DisposeAsync();
+                        workers[index] = StartWorker(environment);
+                    }
+                }
+
                 // Every kind of trouble comes once first, so that even a short run covers them all.
                 var trouble = iteration < troubles.Length ? troubles[iteration] : troubles[random.Next(troubles.Length)];
                 var snapshot = trouble == Trouble.Reorg ? await anvil.SnapshotAsync() : null;
@@ -119,6 +132,7 @@ public static class ChaosRun
                 clock.Elapsed,
                 iteration,
                 kills,
+                unexpectedExits,
                 await database.ReorgDepthsAsync(),
                 RpcFaultMenu.Select(fault => (Name: Describe(fault), Count: proxy.Injected(fault)))
                     .GroupBy(entry => entry.Name)

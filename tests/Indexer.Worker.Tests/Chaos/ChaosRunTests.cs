@@ -16,6 +16,7 @@ public sealed class ChaosRunTests
         Assert.Multiple(() =>
         {
             Assert.That(report.Kills, Is.GreaterThan(0), "kills");
+            Assert.That(report.UnexpectedExits, Is.Zero, "workers that exited on their own");
             Assert.That(report.ReorgDepths, Is.Not.Empty, "reorgs");
             Assert.That(report.RpcFaults.Values.Sum(), Is.GreaterThan(0), "RPC faults");
             Assert.That(report.DatabaseRestarts, Is.GreaterThan(0), "database restarts");
