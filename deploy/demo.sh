@@ -94,7 +94,8 @@ tail -n 0 -F "$logs/worker.log" &
 pids+=($!)
 status=0
 wait -n "${pids[@]:0:4}" || status=$?
-# A child killed by the same Ctrl-C ends with 128 + the signal; anything else is a real failure.
-((status > 128)) && exit 130
+# Ctrl-C reaches the children too: they end with 0 (the .NET processes stop gracefully) or 128 + the
+# signal. Any other status is a real failure.
+((status == 0 || status > 128)) && exit 130
 say "a demo process exited on its own (status $status); see $logs"
 exit 1
