@@ -45,35 +45,30 @@ public static class CheckpointStore
     }
 
     /// <exception cref="CheckpointConflictException">The checkpoint is not where this writer left it.</exception>
-    public static async Task AdvanceAsync(
-        NpgsqlConnection connection, long expectedLastBlock, long lastBlock, string lastBlockHash, int newEvents)
-    {
-        var updated = await connection.ExecuteAsync(Advance, new
+    public static Task AdvanceAsync(
+        NpgsqlConnection connection, long expectedLastBlock, long lastBlock, string lastBlockHash, int newEvents) =>
+        MoveAsync(connection, Advance, expectedLastBlock, new
         {
             ExpectedLastBlock = expectedLastBlock,
             LastBlock = lastBlock,
             LastBlockHash = lastBlockHash,
             NewEvents = newEvents,
         });
-        if (updated != 1)
-        {
-            throw new CheckpointConflictException(
-                $"The checkpoint moved away from block {expectedLastBlock} under this worker: is another worker writing?");
-        }
-    }
 
     /// <summary>Moves the checkpoint back to a reorg's common ancestor, less the events orphaned above it.</summary>
     /// <exception cref="CheckpointConflictException">The checkpoint is not where this writer left it.</exception>
-    public static async Task RewindAsync(NpgsqlConnection connection, long expectedLastBlock, long ancestor, string? ancestorHash, int orphanedEvents)
-    {
-        var updated = await connection.ExecuteAsync(Rewind, new
+    public static Task RewindAsync(NpgsqlConnection connection, long expectedLastBlock, long ancestor, string? ancestorHash, int orphanedEvents) =>
+        MoveAsync(connection, Rewind, expectedLastBlock, new
         {
             ExpectedLastBlock = expectedLastBlock,
             Ancestor = ancestor,
             AncestorHash = ancestorHash,
             OrphanedEvents = orphanedEvents,
         });
-        if (updated != 1)
+
+    private static async Task MoveAsync(NpgsqlConnection connection, string sql, long expectedLastBlock, object parameters)
+    {
+        if (await connection.ExecuteAsync(sql, parameters) != 1)
         {
             throw new CheckpointConflictException(
                 $"The checkpoint moved away from block {expectedLastBlock} under this worker: is another worker writing?");
