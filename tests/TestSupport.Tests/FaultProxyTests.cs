@@ -166,9 +166,12 @@ public sealed class FaultProxyTests
     {
         await using var chain = await AnvilNode.StartAsync();
         var account = (await chain.CallAsync<string[]>("eth_accounts"))[0];
+        // Automine may answer eth_sendTransaction before its block is the head; anvil_mine returns once it is.
+        await chain.SetAutomineAsync(false);
         for (var i = 0; i < 3; i++)
         {
             await chain.CallAsync<string>("eth_sendTransaction", new { from = account, data = EmitOneLogInitCode });
+            await chain.MineAsync();
         }
 
         var head = await chain.BlockNumberAsync();

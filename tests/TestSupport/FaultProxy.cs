@@ -59,7 +59,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Removes every scripted fault: from now on the proxy forwards faithfully.</summary>
     public void ClearFaults() => script.Clear();
 
-    /// <summary>How many times <paramref name="fault"/> was delivered.</summary>
+    /// <summary>How many times <paramref name="fault"/> was taken for a request (counted before its delivery, so a client that saw it can assert on it at once).</summary>
     public int Injected(FaultKind fault) => ledger.Injected(fault);
 
     /// <summary>For each delivery of <paramref name="fault"/>, the time until the next request arrived.</summary>
@@ -108,6 +108,11 @@ public sealed class FaultProxy : IAsyncDisposable
                     var request = RpcRequest.Parse(body);
                     ledger.Received(request);
                     var fault = script.Take(request);
+                    if (fault is not null)
+                    {
+                        ledger.FaultTaken(fault);
+                    }
+
                     var keepOpen = await AnswerAsync(client, connection, body, request, fault);
                     if (fault is not null)
                     {

@@ -86,8 +86,11 @@ internal sealed class ProxyLedger
         }
     }
 
-    /// <summary>A fault was fully delivered (its answer sent, or its connection closed).</summary>
-    public void FaultDelivered(FaultKind fault)
+    /// <summary>
+    /// A fault was taken for a request. Counted before it is delivered: a reset or a cut body may
+    /// reach the client, and its test, before the proxy's task runs again.
+    /// </summary>
+    public void FaultTaken(FaultKind fault)
     {
         lock (gate)
         {
@@ -96,7 +99,14 @@ internal sealed class ProxyLedger
             {
                 pausesAfter[fault] = [];
             }
+        }
+    }
 
+    /// <summary>A fault was fully delivered (its answer sent, or its connection closed): the client's pause starts now.</summary>
+    public void FaultDelivered(FaultKind fault)
+    {
+        lock (gate)
+        {
             lastInjection = (fault, Stopwatch.GetTimestamp());
         }
     }
