@@ -87,9 +87,10 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 client = await listener.AcceptTcpClientAsync(stopping.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException
+                || (e is InvalidOperationException && stopping.IsCancellationRequested))
             {
-                return; // stopping
+                return; // stopping: a listener stopped before the next accept began says "Not listening"
             }
 
             connections.Add(ServeAsync(client));
