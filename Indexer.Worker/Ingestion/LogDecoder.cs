@@ -1,42 +1,58 @@
+using System.Buffers;
 using Core.Domain.Events;
 using Indexer.Worker.Chain;
-using Nethereum.ABI.FunctionEncoding.Attributes;
-using Nethereum.Contracts;
-using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.RPC.Eth.DTOs;
 
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
 /// Decodes raw logs into domain events, with their block's timestamp and, for payments, the
-/// transaction's sender. A log with an unknown first topic is not an error: it is counted and skipped.
+/// transaction's sender. A log with an unknown first topic, or with one of ours but another layout
+/// (someone else's event of the same name), is not an error: it is counted and skipped.
 /// </summary>
 public static class LogDecoder
 {
-    private static readonly string PaymentTopic = Topic<PaymentExecutedLog>();
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    private static readonly Dictionary<string, Func<FilterLog, string, EventPosition, long, string?, WorkflowEvent>> DecoderByTopic = new()
+    private delegate WorkflowEvent Decoder(FilterLog log, string workflowId, EventPosition at, long time, string? sender);
+
+    // Per event: how many topics it has (topic0, the workflow id, indexed addresses) and how its data reads.
+    private static readonly Dictionary<string, (int Topics, Decoder Decode)> DecoderByTopic = new(StringComparer.Ordinal)
     {
-        [Topic<WorkflowStartedLog>()] = (log, id, at, time, _) =>
-            new WorkflowStarted(id, at, time, Address(log.DecodeEvent<WorkflowStartedLog>().Event.Initiator)),
-        [Topic<DecisionRecordedLog>()] = (log, id, at, time, _) =>
+        [ContractEvents.WorkflowStarted] = (3, (log, id, at, time, _) =>
         {
-            var decision = log.DecodeEvent<DecisionRecordedLog>().Event;
-            return new DecisionRecorded(id, at, time, decision.Approved, StorableText(decision.Reason));
-        },
-        [PaymentTopic] = (log, id, at, time, sender) =>
+            AbiLayout.RequireWords(AbiLayout.Bytes(log.Data), 0, dynamicTail: false);
+            return new WorkflowStarted(id, at, time, AbiLayout.AddressTopic(log.Topics[2]));
+        }),
+        [ContractEvents.DecisionRecorded] = (2, (log, id, at, time, _) =>
         {
-            var payment = log.DecodeEvent<PaymentExecutedLog>().Event;
+            var data = AbiLayout.Bytes(log.Data);
+            AbiLayout.RequireWords(data, 2, dynamicTail: true);
+            return new DecisionRecorded(id, at, time, AbiLayout.Bool(data, 0), StorableText(AbiLayout.String(data, 1)));
+        }),
+        [ContractEvents.PaymentExecuted] = (3, (log, id, at, time, sender) =>
+        {
+            var data = AbiLayout.Bytes(log.Data);
+            AbiLayout.RequireWords(data, 1, dynamicTail: false);
+            var to = AbiLayout.AddressTopic(log.Topics[2]);
             return new PaymentExecuted(
-                id, at, time, sender ?? throw new ChainDataException($"No sender for payment transaction {log.TransactionHash}."), Address(payment.To), payment.Amount);
-        },
-        [Topic<WorkflowCompletedLog>()] = (_, id, at, time, _) => new WorkflowCompleted(id, at, time),
-        [Topic<WorkflowFailedLog>()] = (log, id, at, time, _) =>
-            new WorkflowFailed(id, at, time, StorableText(log.DecodeEvent<WorkflowFailedLog>().Event.Reason)),
+                id, at, time, sender ?? throw new ChainDataException($"No sender for payment transaction {log.TransactionHash}."), to, AbiLayout.UInt256(data, 0));
+        }),
+        [ContractEvents.WorkflowCompleted] = (2, (log, id, at, time, _) =>
+        {
+            AbiLayout.RequireWords(AbiLayout.Bytes(log.Data), 0, dynamicTail: false);
+            return new WorkflowCompleted(id, at, time);
+        }),
+        [ContractEvents.WorkflowFailed] = (2, (log, id, at, time, _) =>
+        {
+            var data = AbiLayout.Bytes(log.Data);
+            AbiLayout.RequireWords(data, 1, dynamicTail: true);
+            return new WorkflowFailed(id, at, time, StorableText(AbiLayout.String(data, 0)));
+        }),
     };
 
     public static bool IsPayment(FilterLog log) =>
-        log.Topics is { Length: > 1 } && string.Equals(log.Topics[0]?.ToString(), PaymentTopic, StringComparison.OrdinalIgnoreCase);
+        log.Topics is { Length: > 1 } && string.Equals(log.Topics[0]?.ToString(), ContractEvents.PaymentExecuted, StringComparison.OrdinalIgnoreCase);
 
     /// <returns>The events and how many logs were skipped as unknown or undecodable.</returns>
     /// <exception cref="ChainDataException">A log's block or payment sender is missing, or its block disagrees with the block fetched.</exception>
@@ -48,7 +64,7 @@ public static class LogDecoder
         foreach (var log in logs)
         {
             var topic = log.Topics is { Length: > 1 } ? log.Topics[0]?.ToString()?.ToLowerInvariant() : null;
-            if (topic is null || !DecoderByTopic.TryGetValue(topic, out var decode) || log.Removed)
+            if (topic is null || !DecoderByTopic.TryGetValue(topic, out var decoder) || log.Topics!.Length != decoder.Topics || log.Removed)
             {
                 skipped++;
                 continue;
@@ -66,16 +82,14 @@ public static class LogDecoder
             var txHash = log.TransactionHash.ToLowerInvariant();
             var sender = senderByTransaction.GetValueOrDefault(txHash);
             var position = new EventPosition(blockNumber, (int)log.TransactionIndex.Value, (int)log.LogIndex.Value);
-            var workflowId = log.Topics![1]!.ToString()!.ToLowerInvariant();
-
             WorkflowEvent decoded;
             try
             {
-                decoded = decode(log, workflowId, position, block.Timestamp, sender);
+                decoded = decoder.Decode(log, WorkflowIdTopic(log.Topics[1]), position, block.Timestamp, sender);
             }
-            catch (Exception e) when (e is not ChainDataException and not OutOfMemoryException)
+            catch (LogLayoutException)
             {
-                // Right topic, wrong data layout: someone else's event with our name. Not ours to index.
+                // Right topic, wrong layout: someone else's event with our name. Not ours to index.
                 skipped++;
                 continue;
             }
@@ -86,10 +100,11 @@ public static class LogDecoder
         return new DecodedRange(events, skipped);
     }
 
-    private static string Topic<TEvent>() where TEvent : IEventDTO, new() =>
-        EventExtensions.GetEventABI<TEvent>().Sha3Signature.EnsureHexPrefix().ToLowerInvariant();
-
-    private static string Address(string address) => address.ToLowerInvariant();
+    /// <exception cref="LogLayoutException">The topic is not 0x and 64 hex digits.</exception>
+    private static string WorkflowIdTopic(object? topic) =>
+        topic?.ToString() is { Length: 66 } id && id.StartsWith("0x", StringComparison.Ordinal) && !id.AsSpan(2).ContainsAnyExcept(HexDigits)
+            ? id.ToLowerInvariant()
+            : throw new LogLayoutException("the workflow id topic is not 32 bytes of hex");
 
     /// <summary>PostgreSQL text and jsonb cannot hold U+0000, which a contract's string may contain.</summary>
     private static string StorableText(string text) => text.Replace('\0', '\uFFFD');
