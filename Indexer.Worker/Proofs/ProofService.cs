@@ -32,9 +32,9 @@ public sealed class ProofService(
             DeterminismProof? previous = null;
             do
             {
-                if (role.IsWriter)
+                if (role.LockSessionPid is { } lockSessionPid)
                 {
-                    previous = await ProveAsync(previous, stoppingToken);
+                    previous = await ProveAsync(previous, lockSessionPid, stoppingToken);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -48,12 +48,17 @@ public sealed class ProofService(
         }
     }
 
-    private async Task<DeterminismProof?> ProveAsync(DeterminismProof? previous, CancellationToken stoppingToken)
+    private async Task<DeterminismProof?> ProveAsync(DeterminismProof? previous, int lockSessionPid, CancellationToken stoppingToken)
     {
         try
         {
             var proof = await calculator.ComputeAsync(stoppingToken);
-            await store.SaveAsync(proof, stoppingToken);
+            if (!await store.SaveAsync(proof, lockSessionPid, stoppingToken))
+            {
+                logger.LogWarning("Determinism proof not stored: this worker's session no longer holds the writer lock");
+                return previous;
+            }
+
             // An idle chain gives the same proof every interval; log only what changed.
             var level = previous is not null && previous with { Elapsed = proof.Elapsed } == proof ? LogLevel.Debug : LogLevel.Information;
             logger.Log(

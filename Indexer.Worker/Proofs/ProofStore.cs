@@ -1,17 +1,25 @@
 using Dapper;
+using Indexer.Worker.SingleWriter;
 using Npgsql;
 
 namespace Indexer.Worker.Proofs;
 
-/// <summary>The single determinism_proof row: the latest proof replaces the previous one.</summary>
+/// <summary>The single determinism_proof row: the latest proof replaces the previous one, written only by the writer.</summary>
 public sealed class ProofStore(NpgsqlDataSource database)
 {
-    private const string Save = """
+    // Stored only while the given session holds the writer lock: a writer that has just lost it
+    // (its lock session died) stores nothing more. A bigint advisory key shows in pg_locks as
+    // classid (high 32 bits), objid (low 32 bits) and objsubid 1.
+    private const string SaveWhileWriter = """
         INSERT INTO determinism_proof
             (id, covered_block, covered_block_hash, event_count, event_log_hash, workflow_count, projection_hash,
              computed_at, computation_ms)
-        VALUES (1, @CoveredBlock, @CoveredBlockHash, @EventCount, @EventLogHash, @WorkflowCount, @ProjectionHash,
-                now(), @ComputationMs)
+        SELECT 1, @CoveredBlock, @CoveredBlockHash, @EventCount, @EventLogHash, @WorkflowCount, @ProjectionHash,
+               now(), @ComputationMs
+        WHERE EXISTS (
+            SELECT 1 FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND pid = @LockSessionPid
+              AND classid::bigint = @LockKey >> 32 AND objid::bigint = @LockKey & 4294967295 AND objsubid = 1)
         ON CONFLICT (id) DO UPDATE SET
             covered_block = EXCLUDED.covered_block, covered_block_hash = EXCLUDED.covered_block_hash,
             event_count = EXCLUDED.event_count,
@@ -27,11 +35,13 @@ public sealed class ProofStore(NpgsqlDataSource database)
         WHERE id = 1
         """;
 
-    public async Task SaveAsync(DeterminismProof proof, CancellationToken cancellationToken)
+    /// <param name="lockSessionPid">The backend pid of this worker's writer-lock session.</param>
+    /// <returns>False when that session no longer holds the writer lock: nothing was stored.</returns>
+    public async Task<bool> SaveAsync(DeterminismProof proof, int lockSessionPid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            Save,
+        var stored = await connection.ExecuteAsync(new CommandDefinition(
+            SaveWhileWriter,
             new
             {
                 proof.CoveredBlock,
@@ -41,8 +51,11 @@ public sealed class ProofStore(NpgsqlDataSource database)
                 proof.WorkflowCount,
                 proof.ProjectionHash,
                 ComputationMs = (long)proof.Elapsed.TotalMilliseconds,
+                LockSessionPid = lockSessionPid,
+                LockKey = WriterLock.Key,
             },
             cancellationToken: cancellationToken));
+        return stored == 1;
     }
 
     /// <summary>The stored proof as <paramref name="connection"/>'s transaction sees it, or null before the first one.</summary>

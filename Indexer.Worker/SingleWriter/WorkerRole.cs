@@ -1,15 +1,18 @@
 namespace Indexer.Worker.SingleWriter;
 
-/// <summary>Whether this process writes right now; read by the heartbeat.</summary>
+/// <summary>Whether this process writes right now, and through which database session; read by the heartbeat and the proofs.</summary>
 public sealed class WorkerRole
 {
-    private volatile bool isWriter;
+    private volatile int lockSessionPid;
 
-    public bool IsWriter => isWriter;
+    public bool IsWriter => lockSessionPid != 0;
 
-    public string Name => isWriter ? "writer" : "standby";
+    /// <summary>The backend pid of the session holding the writer lock; null while standing by.</summary>
+    public int? LockSessionPid => lockSessionPid is var pid and not 0 ? pid : null;
 
-    internal void BecomeWriter() => isWriter = true;
+    public string Name => IsWriter ? "writer" : "standby";
 
-    internal void BecomeStandby() => isWriter = false;
+    internal void BecomeWriter(int lockSessionPid) => this.lockSessionPid = lockSessionPid;
+
+    internal void BecomeStandby() => lockSessionPid = 0;
 }

@@ -35,7 +35,7 @@ public sealed class WriterLock(
                 unreachable = 0;
                 if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
                 {
-                    role.BecomeWriter();
+                    role.BecomeWriter(connection.ProcessID);
                     logger.LogInformation("This worker holds the writer lock and writes");
                     return new WriterSession(connection, role);
                 }
@@ -77,7 +77,7 @@ public sealed class WriterLock(
         var connection = await OpenAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
         {
-            role.BecomeWriter();
+            role.BecomeWriter(connection.ProcessID);
             return new WriterSession(connection, role);
         }
 
