@@ -25,7 +25,10 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
         WHERE id = 1
         """;
 
-    private const string Chain = "UPDATE indexer_status SET chain_head = @Head, confirmed_head = @Confirmed WHERE id = 1";
+    // Guarded like the writer's heartbeat: a writer that just lost the lock must not overwrite its successor's view.
+    private const string Chain = """
+        UPDATE indexer_status SET chain_head = @Head, confirmed_head = @Confirmed WHERE id = 1 AND instance_id = @InstanceId
+        """;
 
     private const string ReplayStarted = """
         UPDATE indexer_status
@@ -59,7 +62,7 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
         Execute(BecameWriter, new { instance.InstanceId, instance.ChainId, instance.StartedAt }, cancellationToken);
 
     public Task ChainAsync(long head, long confirmed, CancellationToken cancellationToken) =>
-        Execute(Chain, new { Head = head, Confirmed = confirmed }, cancellationToken);
+        Execute(Chain, new { instance.InstanceId, Head = head, Confirmed = confirmed }, cancellationToken);
 
     public Task ReplayStartedAsync(long total, CancellationToken cancellationToken) =>
         Execute(ReplayStarted, new { Total = total }, cancellationToken);

@@ -30,6 +30,8 @@ public sealed class ConfirmationWindowTests
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(await database.LastIngestedBlockAsync(), Is.EqualTo(confirmedHead));
+            Assert.That(await database.ScalarAsync("SELECT chain_head FROM indexer_status WHERE id = 1"), Is.EqualTo(head), "the writer reports the head it saw");
+            Assert.That(await database.ScalarAsync("SELECT confirmed_head FROM indexer_status WHERE id = 1"), Is.EqualTo(confirmedHead));
             Assert.That(await database.ScalarAsync("SELECT count(*) FROM chain_event"), Is.EqualTo(confirmedEvents));
             Assert.That((await api.GetJsonAsync("/stats")).GetProperty("total").GetInt32(), Is.EqualTo(confirmedWorkflows));
         });
