@@ -14,63 +14,62 @@ public sealed class ProofStoreTests
     private static readonly DeterminismProof First = Proof("0x" + new string('1', 64));
     private static readonly DeterminismProof Second = Proof("0x" + new string('2', 64));
 
+    private ObservedDatabase database = null!;
+    private NpgsqlDataSource source = null!;
+    private ProofStore store = null!;
+
+    [SetUp]
+    public async Task CreateDatabase()
+    {
+        database = await ObservedDatabase.CreateAsync();
+        source = NpgsqlDataSource.Create(DatabaseUrl.Parse(database.Url).ConnectionString);
+        store = new ProofStore(source);
+    }
+
+    [TearDown]
+    public async Task DisposeDataSource() => await source.DisposeAsync();
+
     [Test]
     public async Task SaveAsync_WhileTheGivenSessionHoldsTheWriterLock_StoresTheProof()
     {
-        var database = await ObservedDatabase.CreateAsync();
-        await using var source = NpgsqlDataSource.Create(DatabaseUrl.Parse(database.Url).ConnectionString);
-        await using var writer = await LockHolderAsync(database);
+        await using var writer = await LockHolderAsync();
 
-        var stored = await new ProofStore(source).SaveAsync(First, writer.ProcessID, CancellationToken.None);
+        var stored = await store.SaveAsync(First, writer.ProcessID, CancellationToken.None);
 
-        Assert.Multiple(async () =>
-        {
-            Assert.That(stored, Is.True);
-            Assert.That((await database.DeterminismProofAsync())?.EventLogHash, Is.EqualTo(First.EventLogHash));
-        });
+        Assert.That(stored, Is.True);
+        Assert.That(await StoredEventLogHashAsync(), Is.EqualTo(First.EventLogHash));
     }
 
     [Test]
     public async Task SaveAsync_ForASessionThatDoesNotHoldTheLock_StoresNothing()
     {
-        var database = await ObservedDatabase.CreateAsync();
-        await using var source = NpgsqlDataSource.Create(DatabaseUrl.Parse(database.Url).ConnectionString);
-        var store = new ProofStore(source);
-        await using var writer = await LockHolderAsync(database);
-        await using var standby = new NpgsqlConnection(DatabaseUrl.Parse(database.Url).ConnectionString);
-        await standby.OpenAsync();
+        await using var writer = await LockHolderAsync();
+        await using var standby = await source.OpenConnectionAsync();
         await store.SaveAsync(First, writer.ProcessID, CancellationToken.None);
 
         var stored = await store.SaveAsync(Second, standby.ProcessID, CancellationToken.None);
 
-        Assert.Multiple(async () =>
-        {
-            Assert.That(stored, Is.False);
-            Assert.That((await database.DeterminismProofAsync())?.EventLogHash, Is.EqualTo(First.EventLogHash));
-        });
+        Assert.That(stored, Is.False);
+        Assert.That(await StoredEventLogHashAsync(), Is.EqualTo(First.EventLogHash));
     }
 
     [Test]
     public async Task SaveAsync_AfterTheWritersLockSessionEnded_StoresNothing()
     {
-        var database = await ObservedDatabase.CreateAsync();
-        await using var source = NpgsqlDataSource.Create(DatabaseUrl.Parse(database.Url).ConnectionString);
-        var store = new ProofStore(source);
-        var writer = await LockHolderAsync(database);
-        var lostSession = writer.ProcessID;
-        await store.SaveAsync(First, lostSession, CancellationToken.None);
+        var writer = await LockHolderAsync();
+        var endedSession = writer.ProcessID;
+        await store.SaveAsync(First, endedSession, CancellationToken.None);
         await writer.DisposeAsync();
 
-        var stored = await store.SaveAsync(Second, lostSession, CancellationToken.None);
+        var stored = await store.SaveAsync(Second, endedSession, CancellationToken.None);
 
-        Assert.Multiple(async () =>
-        {
-            Assert.That(stored, Is.False);
-            Assert.That((await database.DeterminismProofAsync())?.EventLogHash, Is.EqualTo(First.EventLogHash));
-        });
+        Assert.That(stored, Is.False);
+        Assert.That(await StoredEventLogHashAsync(), Is.EqualTo(First.EventLogHash));
     }
 
-    private static async Task<NpgsqlConnection> LockHolderAsync(ObservedDatabase database)
+    private async Task<string?> StoredEventLogHashAsync() => (await database.DeterminismProofAsync())?.EventLogHash;
+
+    private async Task<NpgsqlConnection> LockHolderAsync()
     {
         // Unpooled like the worker's lock session, so disposing it ends the session and frees the lock.
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseUrl.Parse(database.Url).ConnectionString) { Pooling = false }.ConnectionString);
