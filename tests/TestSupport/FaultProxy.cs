@@ -115,10 +115,6 @@ public sealed class FaultProxy : IAsyncDisposable
                     }
 
                     var keepOpen = await AnswerAsync(client, connection, body, request, fault);
-                    if (fault is not null)
-                    {
-                        ledger.FaultDelivered(fault);
-                    }
 
                     if (!keepOpen)
                     {
@@ -144,27 +140,34 @@ public sealed class FaultProxy : IAsyncDisposable
         switch (fault)
         {
             case FaultKind.Http429 tooMany:
+                ledger.FaultShown(tooMany);
                 await connection.WriteResponseAsync(429, "Too Many Requests", HttpErrorBody, token, retryAfterSeconds: tooMany.RetryAfterSeconds);
                 return true;
             case FaultKind.Http500:
+                ledger.FaultShown(fault);
                 await connection.WriteResponseAsync(500, "Internal Server Error", HttpErrorBody, token);
                 return true;
             case FaultKind.Http503:
+                ledger.FaultShown(fault);
                 await connection.WriteResponseAsync(503, "Service Unavailable", HttpErrorBody, token);
                 return true;
             case FaultKind.Timeout silence:
                 await Task.Delay(silence.HoldFor, token);
+                ledger.FaultShown(silence);
                 return false;
             case FaultKind.ConnectionReset:
                 // Linger on with a zero timeout makes Close send RST instead of FIN.
                 client.Client.LingerState = new LingerOption(true, 0);
+                ledger.FaultShown(fault);
                 client.Client.Close();
                 return false;
             case FaultKind.TruncatedJson:
                 var (status, whole) = await ForwardAsync(body, token);
+                ledger.FaultShown(fault);
                 await connection.WriteResponseAsync((int)status, status.ToString(), whole, token, sendBytes: whole.Length / 2);
                 return false;
             case FaultKind.MalformedJson:
+                ledger.FaultShown(fault);
                 await connection.WriteResponseAsync(200, "OK", NotJson, token);
                 return true;
             default:
@@ -181,6 +184,7 @@ public sealed class FaultProxy : IAsyncDisposable
         if (fault is not null)
         {
             answer = RpcAnswerRewriter.Rewrite(request, answer, fault, realHead);
+            ledger.FaultShown(fault);
         }
 
         await connection.WriteResponseAsync((int)status, status.ToString(), answer, token);

@@ -102,8 +102,11 @@ internal sealed class ProxyLedger
         }
     }
 
-    /// <summary>A fault was fully delivered (its answer sent, or its connection closed): the client's pause starts now.</summary>
-    public void FaultDelivered(FaultKind fault)
+    /// <summary>
+    /// The proxy is about to make the fault visible (write its answer, close its connection): the
+    /// client's pause starts now, never later than the client itself could start it.
+    /// </summary>
+    public void FaultShown(FaultKind fault)
     {
         lock (gate)
         {
