@@ -35,7 +35,8 @@ public sealed class Preflight(
             }
             catch (Exception e) when (e is not (PreflightException or PendingMigrationsException or OperationCanceledException))
             {
-                var pause = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(attempt, 5)) / 2));
+                // 1, 2, 4, then every 5 s: the checks are cheap, and a standby that starts late is no standby.
+                var pause = TimeSpan.FromSeconds(Math.Min(5, Math.Pow(2, Math.Min(attempt - 1, 3))));
                 logger.LogWarning(
                     "Not ready to start (attempt {Attempt}): {Reason}. Retrying in {PauseMs} ms",
                     attempt, RpcPipeline.Describe(e), (long)pause.TotalMilliseconds);

@@ -100,7 +100,7 @@ public static class ChaosRun
                         break;
                     case Trouble.Reorg:
                         // Reorg only what the fleet has ingested, so that the repair path runs.
-                        await WaitForIngestionAsync(database, batch.LastBlock, TimeSpan.FromSeconds(30), workers);
+                        await WaitForIngestionAsync(database, batch.LastBlock, TimeSpan.FromSeconds(60), workers);
                         await anvil.RevertAsync(snapshot!);
                         await SimulateAsync(anvil, deployment, random, cancellationToken, outgrow: batch.Head);
                         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] reorganised the blocks above {batch.FirstBlock}");
