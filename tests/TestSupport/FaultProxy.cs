@@ -43,7 +43,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>fromBlock..toBlock of every eth_getLogs call received, in arrival order.</summary>
     public IReadOnlyList<BlockRange> RequestedLogRanges => ledger.RequestedLogRanges;
 
-    /// <summary>fromBlock..toBlock of every eth_getLogs call the node answered and the client received.</summary>
+    /// <summary>fromBlock..toBlock of every eth_getLogs call the node answered and the proxy passed on.</summary>
     public IReadOnlyList<BlockRange> ForwardedLogRanges => ledger.ForwardedLogRanges;
 
     /// <summary>Starts listening on a port the OS picks; requests go to <paramref name="targetUrl"/>.</summary>
@@ -65,7 +65,7 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>For each delivery of <paramref name="fault"/>, the time until the next request arrived.</summary>
     public IReadOnlyList<TimeSpan> PausesAfter(FaultKind fault) => ledger.PausesAfter(fault);
 
-    /// <summary>How many calls to <paramref name="method"/> (batch items included) the node answered and the client received.</summary>
+    /// <summary>How many calls to <paramref name="method"/> (batch items included) the node answered and the proxy passed on.</summary>
     public int Forwarded(string method) => ledger.Forwarded(method);
 
     public async ValueTask DisposeAsync()
@@ -187,8 +187,10 @@ public sealed class FaultProxy : IAsyncDisposable
             ledger.FaultShown(fault);
         }
 
-        await connection.WriteResponseAsync((int)status, status.ToString(), answer, token);
+        // Counted before the write, like every ledger entry: the client may act on the answer (and its
+        // test assert on the ledger) before this task runs again.
         ledger.AnsweredByNode(RpcAnswerRewriter.AnsweredByNode(request, fault));
+        await connection.WriteResponseAsync((int)status, status.ToString(), answer, token);
         return true;
     }
 
