@@ -22,6 +22,8 @@ using Npgsql;
 // `replay` rebuilds the projection from the event log alone (no RPC) and exits;
 // `verify` rebuilds it in memory, compares it with the stored one, and exits 1 on any difference.
 const string Usage = "usage: Indexer.Worker [replay|verify]";
+// A longer answer splits its range; it also bounds the memory one answer can take.
+const int MaxRpcAnswerBytes = 64 * 1024 * 1024;
 var replayOnly = args is ["replay"];
 var verifyOnly = args is ["verify"];
 if (args.Length > 0 && !replayOnly && !verifyOnly)
@@ -57,7 +59,8 @@ builder.Services.AddSingleton<IChainClient>(provider =>
     var rpcUrl = new Uri(settings.RpcUrl);
     var http = new HttpClient(new RpcHttpHandler()) { BaseAddress = rpcUrl, Timeout = Timeout.InfiniteTimeSpan };
     var pipeline = RpcPipeline.Build(settings, provider.GetRequiredService<RpcCircuit>(), provider.GetRequiredService<ILogger<NethereumChainClient>>());
-    return new NethereumChainClient(new RpcClient(rpcUrl, http), pipeline, settings.RpcBatchSize);
+    var limits = new ChainClientLimits(settings.RpcBatchSize, MaxRpcAnswerBytes, settings.RpcTimeoutMs);
+    return new NethereumChainClient(new RpcClient(rpcUrl, http), http, pipeline, limits);
 });
 builder.Services.AddSingleton(provider => WorkerInstance.ForThisProcess(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.ChainId));
 builder.Services.AddSingleton<StatusStore>();

@@ -1,5 +1,3 @@
-using Nethereum.RPC.Eth.DTOs;
-
 namespace Indexer.Worker.Chain;
 
 /// <summary>The node, as the worker needs it. Every call is retried behind it; an exception means the retries ran out.</summary>
@@ -18,18 +16,22 @@ public interface IChainClient
     Task<RangeLogs> GetRangeLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Block headers and transaction senders, fetched together in as few batch requests as the node allows.
-    /// A block or transaction the node does not know is absent from the result.
+    /// Block headers and the senders of the given transactions, in as few batch requests as the node
+    /// allows. Senders come from the block's receipts (one request a block) where a block has many
+    /// of the transactions and the node serves receipts by block, else one request a transaction.
+    /// A block the node does not know is absent from the result.
     /// </summary>
     Task<BlockDetails> GetBlockDetailsAsync(
-        IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<string> transactionHashes, CancellationToken cancellationToken);
+        IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<TransactionInBlock> sendersOf, CancellationToken cancellationToken);
 }
+
+public readonly record struct TransactionInBlock(long Block, string Hash);
 
 public sealed record ChainBlock(long Number, string Hash, string ParentHash, long Timestamp);
 
 /// <param name="RangeEnd">Null when the node that answered has no such block yet.</param>
 /// <param name="BeforeRange">The header of the block before the range (the last one ingested); null for block −1.</param>
-public sealed record RangeLogs(IReadOnlyList<FilterLog> Logs, ChainBlock? RangeEnd, ChainBlock? BeforeRange);
+public sealed record RangeLogs(IReadOnlyList<RawLog> Logs, ChainBlock? RangeEnd, ChainBlock? BeforeRange);
 
 /// <param name="SenderByTransaction">Lowercase transaction hash to lowercase sender address.</param>
 public sealed record BlockDetails(IReadOnlyDictionary<long, ChainBlock> Blocks, IReadOnlyDictionary<string, string> SenderByTransaction);

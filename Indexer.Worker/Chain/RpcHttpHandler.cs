@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace Indexer.Worker.Chain;
@@ -5,11 +6,21 @@ namespace Indexer.Worker.Chain;
 /// <summary>
 /// Turns an HTTP failure status into an exception that keeps the status and Retry-After, which
 /// the Nethereum client would otherwise fold into a generic error; the retry strategy reads them.
+/// A Retry-After also holds back every other request to the node until it has passed: the node
+/// asked the client to wait, not one of its several requests in flight.
 /// </summary>
 internal sealed class RpcHttpHandler() : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
+    private long resumeAt;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var held = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref resumeAt));
+        if (held > TimeSpan.Zero)
+        {
+            await Task.Delay(held, cancellationToken);
+        }
+
         var response = await base.SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
@@ -22,8 +33,28 @@ internal sealed class RpcHttpHandler() : DelegatingHandler(new SocketsHttpHandle
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => (TimeSpan?)null,
         };
+        if (retryAfter > TimeSpan.Zero)
+        {
+            HoldUntil(Stopwatch.GetTimestamp() + (long)(Math.Min(retryAfter.Value.TotalSeconds, 300) * Stopwatch.Frequency));
+        }
+
         response.Dispose();
         throw new RpcHttpException(response.StatusCode, retryAfter);
+    }
+
+    private void HoldUntil(long timestamp)
+    {
+        var current = Volatile.Read(ref resumeAt);
+        while (timestamp > current)
+        {
+            var seen = Interlocked.CompareExchange(ref resumeAt, timestamp, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 }
 

@@ -14,11 +14,19 @@ namespace Indexer.Worker.Chain;
 /// </summary>
 public static class RpcPipeline
 {
+    /// <summary>
+    /// Set on a call whose request can be made smaller (an eth_getLogs range of more than one block):
+    /// its timeout is not retried at the same size but handed back to be split.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<bool> Splittable = new("x402.splittable");
+
     public static ResiliencePipeline Build(WorkerOptions options, RpcCircuit circuit, ILogger logger) =>
         new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                ShouldHandle = arguments => ValueTask.FromResult(
+                    arguments.Outcome.Exception is { } failure && IsTransient(failure)
+                    && !(failure is TimeoutRejectedException && arguments.Context.Properties.GetValue(Splittable, false))),
                 MaxRetryAttempts = options.RpcMaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -65,7 +73,7 @@ public static class RpcPipeline
 
     private static bool IsTransient(Exception exception) => exception switch
     {
-        RangeTooLargeException => false,
+        RangeTooLargeException or RpcAnswerTooLargeException => false,
         OperationCanceledException => false,
         RpcResponseException response => !RpcErrors.IsRangeTooLarge(response),
         _ => true,

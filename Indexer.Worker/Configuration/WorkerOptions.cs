@@ -29,6 +29,14 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("POLL_INTERVAL_MS")]
     public int PollIntervalMs { get; set; } = 2000;
 
+    /// <summary>The number of logs an eth_getLogs request aims at; ranges are sized to the chain's density to get there.</summary>
+    [ConfigurationKeyName("MAX_LOGS_PER_REQUEST")]
+    public int MaxLogsPerRequest { get; set; } = 5_000;
+
+    /// <summary>How many ranges are fetched at once, ahead of the one being committed.</summary>
+    [ConfigurationKeyName("RPC_CONCURRENCY")]
+    public int RpcConcurrency { get; set; } = 4;
+
     [ConfigurationKeyName("RPC_TIMEOUT_MS")]
     public int RpcTimeoutMs { get; set; } = 10_000;
 

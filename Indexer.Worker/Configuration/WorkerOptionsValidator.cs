@@ -42,6 +42,8 @@ public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOpti
 
         AddIfOutside(failures, "CONFIRMATION_BLOCKS", options.ConfirmationBlocks, 0, 10_000);
         AddIfOutside(failures, "MAX_BLOCK_RANGE", options.MaxBlockRange, 1, 1_000_000);
+        AddIfOutside(failures, "MAX_LOGS_PER_REQUEST", options.MaxLogsPerRequest, 1, 1_000_000);
+        AddIfOutside(failures, "RPC_CONCURRENCY", options.RpcConcurrency, 1, 64);
         AddIfOutside(failures, "POLL_INTERVAL_MS", options.PollIntervalMs, 10, 3_600_000);
         AddIfOutside(failures, "RPC_TIMEOUT_MS", options.RpcTimeoutMs, 100, 600_000);
         AddIfOutside(failures, "RPC_BATCH_SIZE", options.RpcBatchSize, 1, 10_000);

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Text;
 using Nethereum.ABI.Decoders;
-using Nethereum.Hex.HexConvertors.Extensions;
 
 namespace Indexer.Worker.Ingestion;
 
@@ -17,9 +16,9 @@ internal static class AbiLayout
     private static readonly IntTypeDecoder Unsigned = new(false);
 
     /// <exception cref="LogLayoutException">The topic is not a 32-byte word holding a 20-byte address.</exception>
-    public static string AddressTopic(object? topic)
+    public static string AddressTopic(string topic)
     {
-        var word = Bytes(topic?.ToString());
+        var word = Bytes(topic);
         if (word.Length != Word || word.AsSpan(0, Word - 20).ContainsAnyExcept((byte)0))
         {
             throw new LogLayoutException("an indexed address is not a zero-padded 20-byte value");
@@ -28,12 +27,14 @@ internal static class AbiLayout
         return Addresses.Decode<string>(word).ToLowerInvariant();
     }
 
-    /// <exception cref="LogLayoutException">The data is not hex.</exception>
-    public static byte[] Bytes(string? hex)
+    /// <exception cref="LogLayoutException">The data is not 0x and hex digits.</exception>
+    public static byte[] Bytes(string hex)
     {
         try
         {
-            return string.IsNullOrEmpty(hex) ? [] : hex.HexToByteArray();
+            return hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                ? Convert.FromHexString(hex.AsSpan(2))
+                : throw new LogLayoutException("the log holds hex without its 0x prefix");
         }
         catch (FormatException e)
         {

@@ -12,9 +12,10 @@ namespace Indexer.Worker.Ingestion;
 
 /// <summary>
 /// Backfills from the checkpoint and then follows the chain: confirmed ranges only (never above
-/// head − CONFIRMATION_BLOCKS), halving a range the node refuses, repairing the log when the chain
-/// reorganised below the checkpoint, and on any other failure backing off and retrying the same
-/// range. A range is never skipped.
+/// head − CONFIRMATION_BLOCKS), fetched several at a time ahead of the commits (<see cref="FetchAhead"/>)
+/// and committed strictly in block order, each in its own transaction; the log is repaired when
+/// the chain reorganised below the checkpoint, and on any other failure the worker backs off and
+/// starts again from the checkpoint as stored. A range is never skipped.
 /// </summary>
 public sealed class ChainFollower(
     IChainClient chain,
@@ -24,8 +25,6 @@ public sealed class ChainFollower(
     IOptions<WorkerOptions> options,
     ILogger<ChainFollower> logger)
 {
-    private const int SuccessesBeforeWidening = 8;
-
     private readonly WorkerOptions settings = options.Value;
 
     /// <summary>Runs until cancelled.</summary>
@@ -34,76 +33,61 @@ public sealed class ChainFollower(
     {
         var progress = new IngestionProgress(logger, TimeSpan.FromMilliseconds(settings.ProgressLogIntervalMs));
         var pollInterval = TimeSpan.FromMilliseconds(settings.PollIntervalMs);
-        var rangeSize = settings.MaxBlockRange;
-        var successes = 0;
+        var sizer = new RangeSizer(settings.MaxBlockRange, settings.MaxLogsPerRequest);
         var failures = 0;
-        Checkpoint? checkpoint = null;
         ReorgDetectedException? reorg = null;
-        long confirmed = -1;
-        long head = -1;
 
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                checkpoint ??= await CheckpointStore.GetAsync(writer.Connection)
+                var checkpoint = await CheckpointStore.GetAsync(writer.Connection)
                     ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
                 if (reorg is not null)
                 {
                     await reorgs.RepairAsync(writer.Connection, checkpoint, reorg, cancellationToken);
                     reorg = null;
-                    checkpoint = null;
-                    confirmed = -1;
                     continue;
                 }
 
-                var from = checkpoint.LastBlock + 1;
-                if (from > confirmed)
+                await using var ahead = new FetchAhead(
+                    fetcher, sizer, settings.NormalizedContractAddress, checkpoint.LastBlock + 1, settings.RpcConcurrency, logger, cancellationToken);
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    head = await chain.GetHeadAsync(cancellationToken);
-                    confirmed = head - settings.ConfirmationBlocks;
+                    var head = await chain.GetHeadAsync(cancellationToken);
+                    var confirmed = head - settings.ConfirmationBlocks;
                     await status.ChainAsync(head, confirmed, cancellationToken);
-                    if (from > confirmed)
+                    ahead.ExtendTo(confirmed);
+
+                    var committed = false;
+                    var clock = Stopwatch.StartNew();
+                    while (await ahead.NextAsync() is { } ranges)
+                    {
+                        var waited = clock.Elapsed;
+                        foreach (var fetched in ranges)
+                        {
+                            checkpoint = await CommitAsync(writer, checkpoint, fetched, cancellationToken);
+                            progress.Add(fetched.Range);
+                        }
+
+                        logger.LogDebug(
+                            "Blocks up to {To}: {Ranges} range(s) waited for {WaitMs} ms, committed in {CommitMs} ms",
+                            checkpoint.LastBlock, ranges.Count, (long)waited.TotalMilliseconds, (long)(clock.Elapsed - waited).TotalMilliseconds);
+                        clock.Restart();
+
+                        committed = true;
+                        failures = 0;
+                        progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
+                    }
+
+                    if (!committed)
                     {
                         await CheckLastBlockIsCanonicalAsync(checkpoint, cancellationToken);
                         await writer.EnsureLockAsync(cancellationToken);
                         progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
                         await Task.Delay(pollInterval, cancellationToken);
-                        continue;
                     }
                 }
-
-                var to = Math.Min(from + rangeSize - 1, confirmed);
-                var clock = Stopwatch.StartNew();
-                IngestedRange range;
-                try
-                {
-                    range = await fetcher.FetchAsync(settings.NormalizedContractAddress, from, to, checkpoint.LastBlockHash, cancellationToken);
-                }
-                catch (RangeTooLargeException e) when (to > from)
-                {
-                    rangeSize = (int)Math.Max(1, (to - from + 1) / 2);
-                    successes = 0;
-                    logger.LogInformation("{Reason}; trying {RangeSize} blocks at a time", e.Message, rangeSize);
-                    continue;
-                }
-
-                var fetched = clock.Elapsed;
-                var added = await RangeCommitter.CommitAsync(
-                    writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
-                logger.LogDebug(
-                    "Blocks {From}..{To}: {Events} events fetched in {FetchMs} ms, {Added} new stored in {CommitMs} ms",
-                    from, to, range.Events.Count, (long)fetched.TotalMilliseconds, added, (long)(clock.Elapsed - fetched).TotalMilliseconds);
-                checkpoint = checkpoint with { LastBlock = to, LastBlockHash = range.ToBlockHash, EventCount = checkpoint.EventCount + added };
-                failures = 0;
-                if (++successes >= SuccessesBeforeWidening && rangeSize < settings.MaxBlockRange)
-                {
-                    rangeSize = Math.Min(settings.MaxBlockRange, rangeSize * 2);
-                    successes = 0;
-                }
-
-                progress.Add(range, added);
-                progress.ReportIfDue(to, head, confirmed);
             }
             catch (ReorgDetectedException detected)
             {
@@ -118,8 +102,6 @@ public sealed class ChainFollower(
 
                 // Whatever failed (node, database, a conflicting writer), the same range is tried again
                 // from the checkpoint as stored, after a growing pause.
-                checkpoint = null;
-                confirmed = -1;
                 var pause = Backoff(++failures);
                 logger.LogWarning(
                     "Ingestion paused after failure {Failures}: {Reason}. Retrying in {PauseMs} ms",
@@ -127,6 +109,29 @@ public sealed class ChainFollower(
                 await Task.Delay(pause, cancellationToken);
             }
         }
+    }
+
+    /// <summary>Stores a fetched range on top of the checkpoint, provided the node's chain still runs through it.</summary>
+    /// <exception cref="ReorgDetectedException">The block before the range is no longer the block ingested last.</exception>
+    /// <exception cref="ChainDataException">The node that answered lacks that block: it lags behind.</exception>
+    private async Task<Checkpoint> CommitAsync(WriterSession writer, Checkpoint checkpoint, FetchedRange fetched, CancellationToken cancellationToken)
+    {
+        var range = fetched.Range;
+        if (range.FromBlock != checkpoint.LastBlock + 1)
+        {
+            throw new CheckpointConflictException($"Range {range.FromBlock}..{range.ToBlock} does not follow the checkpoint at block {checkpoint.LastBlock}.");
+        }
+
+        if (checkpoint.LastBlockHash is not null && fetched.PreviousBlockHash != checkpoint.LastBlockHash)
+        {
+            throw fetched.PreviousBlockHash is null
+                ? new ChainDataException($"The node that answered has no block {checkpoint.LastBlock}: it lags behind.")
+                : new ReorgDetectedException(checkpoint.LastBlock, checkpoint.LastBlockHash, fetched.PreviousBlockHash);
+        }
+
+        var added = await RangeCommitter.CommitAsync(
+            writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+        return checkpoint with { LastBlock = range.ToBlock, LastBlockHash = range.ToBlockHash, EventCount = checkpoint.EventCount + added };
     }
 
     /// <summary>Each idle poll, compares the node's block at the checkpoint with the one ingested.</summary>

@@ -11,10 +11,10 @@ internal sealed class IngestionProgress(ILogger logger, TimeSpan interval)
     private long events;
     private long skipped;
 
-    public void Add(IngestedRange range, int newEvents)
+    public void Add(IngestedRange range)
     {
         blocks += range.ToBlock - range.FromBlock + 1;
-        events += newEvents;
+        events += range.Events.Count;
         skipped += range.SkippedLogs;
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using Core.Domain.Events;
 using Indexer.Worker.Chain;
-using Nethereum.RPC.Eth.DTOs;
 
 namespace Indexer.Worker.Ingestion;
 
@@ -14,7 +13,7 @@ public static class LogDecoder
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
-    private delegate WorkflowEvent Decoder(FilterLog log, string workflowId, EventPosition at, long time, string? sender);
+    private delegate WorkflowEvent Decoder(RawLog log, string workflowId, EventPosition at, long time, string? sender);
 
     // Per event: how many topics it has (topic0, the workflow id, indexed addresses) and how its data reads.
     private static readonly Dictionary<string, (int Topics, Decoder Decode)> DecoderByTopic = new(StringComparer.Ordinal)
@@ -51,27 +50,26 @@ public static class LogDecoder
         }),
     };
 
-    public static bool IsPayment(FilterLog log) =>
-        log.Topics is { Length: > 1 } && string.Equals(log.Topics[0]?.ToString(), ContractEvents.PaymentExecuted, StringComparison.OrdinalIgnoreCase);
+    public static bool IsPayment(RawLog log) =>
+        log.Topics.Count > 1 && string.Equals(log.Topics[0], ContractEvents.PaymentExecuted, StringComparison.Ordinal);
 
     /// <returns>The events and how many logs were skipped as unknown or undecodable.</returns>
     /// <exception cref="ChainDataException">A log's block or payment sender is missing, or its block disagrees with the block fetched.</exception>
     public static DecodedRange Decode(
-        IReadOnlyList<FilterLog> logs, IReadOnlyDictionary<long, ChainBlock> blocks, IReadOnlyDictionary<string, string> senderByTransaction)
+        IReadOnlyList<RawLog> logs, IReadOnlyDictionary<long, ChainBlock> blocks, IReadOnlyDictionary<string, string> senderByTransaction)
     {
         var events = new List<IngestedEvent>(logs.Count);
         var skipped = 0;
         foreach (var log in logs)
         {
-            var topic = log.Topics is { Length: > 1 } ? log.Topics[0]?.ToString()?.ToLowerInvariant() : null;
-            if (topic is null || !DecoderByTopic.TryGetValue(topic, out var decoder) || log.Topics!.Length != decoder.Topics || log.Removed)
+            if (log.Topics.Count < 2 || !DecoderByTopic.TryGetValue(log.Topics[0], out var decoder) || log.Topics.Count != decoder.Topics || log.Removed)
             {
                 skipped++;
                 continue;
             }
 
-            var blockNumber = (long)log.BlockNumber.Value;
-            var blockHash = log.BlockHash.ToLowerInvariant();
+            var blockNumber = log.BlockNumber;
+            var blockHash = log.BlockHash;
             var block = blocks.GetValueOrDefault(blockNumber)
                 ?? throw new ChainDataException($"Block {blockNumber} of a log was not fetched.");
             if (blockHash != block.Hash)
@@ -79,9 +77,9 @@ public static class LogDecoder
                 throw new ChainDataException($"Log says block {blockNumber} is {blockHash}, the node now says {block.Hash}: the chain moved.");
             }
 
-            var txHash = log.TransactionHash.ToLowerInvariant();
+            var txHash = log.TransactionHash;
             var sender = senderByTransaction.GetValueOrDefault(txHash);
-            var position = new EventPosition(blockNumber, (int)log.TransactionIndex.Value, (int)log.LogIndex.Value);
+            var position = new EventPosition(blockNumber, log.TransactionIndex, log.LogIndex);
             WorkflowEvent decoded;
             try
             {
@@ -97,17 +95,24 @@ public static class LogDecoder
             events.Add(new IngestedEvent(decoded, txHash, sender, blockHash));
         }
 
+        // Nodes return logs in canonical order; the reducer and the log's unique order index rely on it.
+        if (!events.Zip(events.Skip(1)).All(pair => pair.First.Event.Position < pair.Second.Event.Position))
+        {
+            events.Sort((left, right) => left.Event.Position.CompareTo(right.Event.Position));
+        }
+
         return new DecodedRange(events, skipped);
     }
 
     /// <exception cref="LogLayoutException">The topic is not 0x and 64 hex digits.</exception>
-    private static string WorkflowIdTopic(object? topic) =>
-        topic?.ToString() is { Length: 66 } id && id.StartsWith("0x", StringComparison.Ordinal) && !id.AsSpan(2).ContainsAnyExcept(HexDigits)
-            ? id.ToLowerInvariant()
+    private static string WorkflowIdTopic(string topic) =>
+        topic is { Length: 66 } id && id.StartsWith("0x", StringComparison.Ordinal) && !id.AsSpan(2).ContainsAnyExcept(HexDigits)
+            ? id
             : throw new LogLayoutException("the workflow id topic is not 32 bytes of hex");
 
     /// <summary>PostgreSQL text and jsonb cannot hold U+0000, which a contract's string may contain.</summary>
     private static string StorableText(string text) => text.Replace('\0', '\uFFFD');
 }
 
+/// <param name="Events">In canonical order.</param>
 public sealed record DecodedRange(IReadOnlyList<IngestedEvent> Events, int SkippedLogs);

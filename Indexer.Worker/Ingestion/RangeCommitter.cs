@@ -13,13 +13,14 @@ namespace Indexer.Worker.Ingestion;
 public static class RangeCommitter
 {
     /// <param name="connection">The writer's connection, which holds the single-writer lock.</param>
-    /// <returns>How many of the events were new to the log.</returns>
+    /// <returns>How many events were stored.</returns>
     public static async Task<int> CommitAsync(
         NpgsqlConnection connection, IngestedRange range, long chainId, string contractAddress, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var appended = await ChainEventStore.AppendAsync(connection, range.Events, chainId, contractAddress, cancellationToken);
+        var appended = range.Events;
+        await ChainEventStore.AppendAsync(connection, appended, chainId, contractAddress, cancellationToken);
         if (appended.Count > 0)
         {
             var workflowIds = appended.Select(ingested => ingested.Event.WorkflowId).Distinct(StringComparer.Ordinal).ToList();
@@ -40,6 +41,7 @@ public static class RangeCommitter
     }
 }
 
+/// <param name="Events">In canonical order.</param>
 /// <param name="Blocks">The blocks holding the events, and the range's last block.</param>
 public sealed record IngestedRange(
     long FromBlock, long ToBlock, IReadOnlyList<IngestedEvent> Events, int SkippedLogs, IReadOnlyList<ChainBlock> Blocks)

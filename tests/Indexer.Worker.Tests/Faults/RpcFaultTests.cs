@@ -100,6 +100,30 @@ public sealed class RpcFaultTests
     }
 
     [Test]
+    public async Task WideRangeWithoutAnAnswerInTime_IsSplit_NotRetriedAtTheSameWidth()
+    {
+        // A node that takes longer than RPC_TIMEOUT_MS for any range above its comfortable width.
+        const int NodeLimit = ProxiedWorker.MaxBlockRange / 2;
+        var held = new FaultKind.Timeout(HoldFor: TimeSpan.FromSeconds(2));
+        await using var run = await ProxiedWorker.StartAsync(
+            chain, proxy => proxy.Inject(held, when: request => request.Calls.Any(call => call.LogsRange?.Length > NodeLimit)));
+
+        await run.WaitForCatchUpAsync();
+
+        await run.AssertIngestedExactlyTheReferenceAsync();
+        var served = run.Proxy.ForwardedLogRanges.Distinct().OrderBy(range => range.From).ToList();
+        var wideRequests = run.Proxy.RequestedLogRanges.Where(range => range.Length > NodeLimit).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Proxy.Injected(held), Is.GreaterThan(0));
+            Assert.That(wideRequests, Is.Unique, "a range that timed out is split, not asked again at the same width");
+            Assert.That(served.Select(range => range.Length), Has.All.LessThanOrEqualTo(NodeLimit), "only split ranges get answers");
+            Assert.That(served.Zip(served.Skip(1)).All(pair => pair.Second.From == pair.First.To + 1), Is.True, "the served ranges tile the chain");
+            Assert.That(run.Process.Output, Does.Contain("no answer within RPC_TIMEOUT_MS"));
+        });
+    }
+
+    [Test]
     public async Task RepeatedFailures_OpenTheCircuitBreaker_VisibleInStatusAndLog_ThenItClosesAndFinishes()
     {
         var failure = new FaultKind.Http500();

@@ -4,8 +4,6 @@ using Indexer.Worker.Chain;
 using Indexer.Worker.Ingestion;
 using Nethereum.ABI;
 using Nethereum.Hex.HexConvertors.Extensions;
-using Nethereum.Hex.HexTypes;
-using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Util;
 using NUnit.Framework;
 
@@ -39,7 +37,7 @@ public sealed class LogDecoderTests
         var at = new EventPosition(BlockNumber, 3, 0);
         var logs = new[]
         {
-            Log("WorkflowStarted(bytes32,address)", [AddressTopic(Sender.ToUpperInvariant().Replace("0X", "0x"))], "0x", logIndex: 0),
+            Log("WorkflowStarted(bytes32,address)", [AddressTopic(Sender)], "0x", logIndex: 0),
             Log("DecisionRecorded(bytes32,bool,string)", [], Abi(new ABIValue("bool", true), new ABIValue("string", "looks fine")), logIndex: 1),
             Log("PaymentExecuted(bytes32,address,uint256)", [AddressTopic(Recipient)], Abi(new ABIValue("uint256", BigInteger.Pow(2, 200) + 7)), logIndex: 2),
             Log("WorkflowCompleted(bytes32)", [], "0x", logIndex: 3),
@@ -141,8 +139,7 @@ public sealed class LogDecoderTests
     [Test]
     public void Decode_ARemovedLog_IsSkipped()
     {
-        var log = Log("WorkflowCompleted(bytes32)", [], "0x");
-        log.Removed = true;
+        var log = Log("WorkflowCompleted(bytes32)", [], "0x") with { Removed = true };
 
         Assert.That(LogDecoder.Decode([log], Blocks, Senders).SkippedLogs, Is.EqualTo(1));
     }
@@ -158,8 +155,7 @@ public sealed class LogDecoderTests
     [Test]
     public void Decode_ALogFromABlockThatWasNotFetched_ThrowsChainDataException()
     {
-        var log = Log("WorkflowCompleted(bytes32)", [], "0x");
-        log.BlockNumber = new HexBigInteger(BlockNumber + 1);
+        var log = Log("WorkflowCompleted(bytes32)", [], "0x") with { BlockNumber = BlockNumber + 1 };
 
         Assert.Throws<ChainDataException>(() => LogDecoder.Decode([log], Blocks, Senders));
     }
@@ -167,8 +163,7 @@ public sealed class LogDecoderTests
     [Test]
     public void Decode_ALogWhoseBlockHashDiffersFromTheFetchedBlock_ThrowsChainDataException()
     {
-        var log = Log("WorkflowCompleted(bytes32)", [], "0x");
-        log.BlockHash = "0x" + new string('d', 64);
+        var log = Log("WorkflowCompleted(bytes32)", [], "0x") with { BlockHash = "0x" + new string('d', 64) };
 
         Assert.Throws<ChainDataException>(() => LogDecoder.Decode([log], Blocks, Senders));
     }
@@ -183,23 +178,19 @@ public sealed class LogDecoderTests
         });
     }
 
-    private static FilterLog Log(string signature, string[] extraTopics, string data, int logIndex = 0) => new()
-    {
-        Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-        BlockHash = BlockHash.ToUpperInvariant().Replace("0X", "0x"),
-        BlockNumber = new HexBigInteger(BlockNumber),
-        TransactionHash = TxHash,
-        TransactionIndex = new HexBigInteger(3),
-        LogIndex = new HexBigInteger(logIndex),
-        Data = data,
-        Topics = [Sha3Keccack.Current.CalculateHash(signature).EnsureHexPrefix(), WorkflowId, .. extraTopics],
-    };
+    private static RawLog Log(string signature, string[] extraTopics, string data, int logIndex = 0) => new(
+        Address: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        Topics: [Sha3Keccack.Current.CalculateHash(signature).EnsureHexPrefix().ToLowerInvariant(), WorkflowId, .. extraTopics],
+        Data: data,
+        BlockNumber: BlockNumber,
+        BlockHash: BlockHash,
+        TransactionHash: TxHash,
+        TransactionIndex: 3,
+        LogIndex: logIndex,
+        Removed: false);
 
-    private static FilterLog WithTopics(FilterLog log, Func<IEnumerable<object>, IEnumerable<object>> change)
-    {
-        log.Topics = change(log.Topics).ToArray();
-        return log;
-    }
+    private static RawLog WithTopics(RawLog log, Func<IEnumerable<string>, IEnumerable<string>> change) =>
+        log with { Topics = change(log.Topics).ToArray() };
 
     private static string AddressTopic(string address) => "0x" + new string('0', 24) + address[2..];
 

@@ -1,0 +1,263 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace Indexer.Worker.Chain;
+
+/// <summary>
+/// Reads the JSON-RPC results the worker asks for (logs, blocks, quantities) straight from a
+/// <see cref="Utf8JsonReader"/>. Hashes and addresses come out lowercase, as the event log stores them.
+/// </summary>
+internal static class RpcJson
+{
+    public static long Quantity(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+        {
+            throw new FormatException("a quantity is not a plain hex string");
+        }
+
+        var text = reader.ValueSpan;
+        if (text.Length < 3 || text[0] != '0' || (text[1] | 0x20) != 'x'
+            || !Utf8Parser.TryParse(text[2..], out ulong value, out var consumed, 'x') || consumed != text.Length - 2 || value > long.MaxValue)
+        {
+            throw new FormatException("a quantity is not 0x and hex digits that fit 63 bits");
+        }
+
+        return (long)value;
+    }
+
+    /// <summary>An eth_getLogs result: an array of log objects.</summary>
+    public static List<RawLog> Logs(ref Utf8JsonReader reader)
+    {
+        Require(reader.TokenType == JsonTokenType.StartArray, "eth_getLogs did not return an array");
+        var logs = new List<RawLog>();
+        var strings = new RepeatedStrings();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            logs.Add(Log(ref reader, strings));
+        }
+
+        return logs;
+    }
+
+    /// <summary>An eth_getBlockByNumber result without transactions; null when the node has no such block.</summary>
+    public static ChainBlock? Block(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Require(reader.TokenType == JsonTokenType.StartObject, "a block is not an object");
+        long? number = null, timestamp = null;
+        string? hash = null, parentHash = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("number"u8))
+            {
+                reader.Read();
+                number = Quantity(ref reader);
+            }
+            else if (reader.ValueTextEquals("hash"u8))
+            {
+                reader.Read();
+                hash = LowercaseHex(ref reader);
+            }
+            else if (reader.ValueTextEquals("parentHash"u8))
+            {
+                reader.Read();
+                parentHash = LowercaseHex(ref reader);
+            }
+            else if (reader.ValueTextEquals("timestamp"u8))
+            {
+                reader.Read();
+                timestamp = Quantity(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return number is { } n && hash is not null && parentHash is not null && timestamp is { } t
+            ? new ChainBlock(n, hash, parentHash, t)
+            : throw new FormatException("a block lacks its number, hash, parent hash or timestamp");
+    }
+
+    /// <summary>An eth_getBlockReceipts result: each receipt's transaction hash and sender go into <paramref name="senders"/>.</summary>
+    public static void Senders(ref Utf8JsonReader reader, Dictionary<string, string> senders)
+    {
+        Require(reader.TokenType == JsonTokenType.StartArray, "a block's receipts are not an array");
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            AddSender(ref reader, "transactionHash"u8, senders);
+        }
+    }
+
+    /// <summary>An eth_getTransactionByHash result (null when the node does not know it): its hash and sender go into <paramref name="senders"/>.</summary>
+    public static void Sender(ref Utf8JsonReader reader, Dictionary<string, string> senders)
+    {
+        if (reader.TokenType != JsonTokenType.Null)
+        {
+            AddSender(ref reader, "hash"u8, senders);
+        }
+    }
+
+    private static void AddSender(ref Utf8JsonReader reader, ReadOnlySpan<byte> hashProperty, Dictionary<string, string> senders)
+    {
+        Require(reader.TokenType == JsonTokenType.StartObject, "a transaction or receipt is not an object");
+        string? hash = null, from = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(hashProperty))
+            {
+                reader.Read();
+                hash = LowercaseHex(ref reader);
+            }
+            else if (reader.ValueTextEquals("from"u8))
+            {
+                reader.Read();
+                from = LowercaseHex(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (hash is not null && from is not null)
+        {
+            senders[hash] = from;
+        }
+    }
+
+    private static RawLog Log(ref Utf8JsonReader reader, RepeatedStrings strings)
+    {
+        Require(reader.TokenType == JsonTokenType.StartObject, "a log is not an object");
+        string? address = null, data = null, blockHash = null, txHash = null;
+        string[]? topics = null;
+        long? block = null, txIndex = null, logIndex = null;
+        var removed = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("address"u8))
+            {
+                reader.Read();
+                address = strings.Address.Get(ref reader);
+            }
+            else if (reader.ValueTextEquals("topics"u8))
+            {
+                reader.Read();
+                topics = Topics(ref reader, strings);
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                data = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("blockNumber"u8))
+            {
+                reader.Read();
+                block = Quantity(ref reader);
+            }
+            else if (reader.ValueTextEquals("blockHash"u8))
+            {
+                reader.Read();
+                blockHash = strings.BlockHash.Get(ref reader);
+            }
+            else if (reader.ValueTextEquals("transactionHash"u8))
+            {
+                reader.Read();
+                txHash = strings.TransactionHash.Get(ref reader);
+            }
+            else if (reader.ValueTextEquals("transactionIndex"u8))
+            {
+                reader.Read();
+                txIndex = Quantity(ref reader);
+            }
+            else if (reader.ValueTextEquals("logIndex"u8))
+            {
+                reader.Read();
+                logIndex = Quantity(ref reader);
+            }
+            else if (reader.ValueTextEquals("removed"u8))
+            {
+                reader.Read();
+                removed = reader.TokenType == JsonTokenType.True;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return address is not null && topics is not null && data is not null && blockHash is not null && txHash is not null
+               && block is { } b && txIndex is { } tx && logIndex is { } li && tx <= int.MaxValue && li <= int.MaxValue
+            ? new RawLog(address, topics, data, b, blockHash, txHash, (int)tx, (int)li, removed)
+            : throw new FormatException("a log lacks one of address, topics, data, block, transaction or log index (a pending log?)");
+    }
+
+    private static string[] Topics(ref Utf8JsonReader reader, RepeatedStrings strings)
+    {
+        Require(reader.TokenType == JsonTokenType.StartArray, "a log's topics are not an array");
+        var topics = new List<string>(4);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            // The event signature repeats in every log of its kind; later topics rarely do.
+            topics.Add(topics.Count == 0 ? strings.Signature.Get(ref reader) : LowercaseHex(ref reader));
+        }
+
+        return topics.ToArray();
+    }
+
+    private static string LowercaseHex(ref Utf8JsonReader reader) =>
+        (reader.GetString() ?? throw new FormatException("a hash or address is null")).ToLowerInvariant();
+
+    private static void Require(bool condition, string problem)
+    {
+        if (!condition)
+        {
+            throw new FormatException(problem);
+        }
+    }
+
+    /// <summary>
+    /// A log repeats its neighbours' contract address, block hash and transaction hash, and one of a
+    /// few event signatures: each is allocated once per run of equal values instead of once per log.
+    /// </summary>
+    private sealed class RepeatedStrings
+    {
+        public readonly RecentStrings Address = new(1);
+        public readonly RecentStrings BlockHash = new(1);
+        public readonly RecentStrings TransactionHash = new(1);
+        public readonly RecentStrings Signature = new(8);
+    }
+
+    private sealed class RecentStrings(int capacity)
+    {
+        private readonly (byte[] Sent, string Value)[] recent = new (byte[], string)[capacity];
+        private int next;
+
+        public string Get(ref Utf8JsonReader reader)
+        {
+            if (!reader.ValueIsEscaped)
+            {
+                foreach (var (sent, value) in recent)
+                {
+                    if (sent is not null && reader.ValueSpan.SequenceEqual(sent))
+                    {
+                        return value;
+                    }
+                }
+            }
+
+            var lowercase = LowercaseHex(ref reader);
+            recent[next] = (reader.ValueSpan.ToArray(), lowercase);
+            next = (next + 1) % recent.Length;
+            return lowercase;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace Indexer.Worker.Ingestion;
+
+/// <summary>
+/// Chooses how many blocks the next eth_getLogs asks for. It aims at MAX_LOGS_PER_REQUEST logs an
+/// answer, learning the chain's density from every answer: small ranges where blocks are dense,
+/// up to MAX_BLOCK_RANGE over sparse stretches. A refused range halves the size, and the size then
+/// stays at most half of what was refused for a while, so that a node's limit is not hit again at once.
+/// Answers arrive from several ranges in flight, so it is safe to call from any thread.
+/// </summary>
+internal sealed class RangeSizer(int maxBlockRange, int targetLogs)
+{
+    /// <summary>Where a run starts, before any answer told how dense the chain is.</summary>
+    public const int FirstRange = 32;
+
+    private const int AnswersBeforeRegrowth = 8;
+
+    private readonly Lock gate = new();
+    private double size = Math.Min(maxBlockRange, FirstRange);
+    private long refusedWidth = long.MaxValue;
+    private int answersSinceRefusal;
+
+    public bool HasAnswered { get; private set; }
+
+    public int NextSize
+    {
+        get
+        {
+            lock (gate)
+            {
+                return (int)Math.Clamp(Math.Min(size, refusedWidth / 2), 1, maxBlockRange);
+            }
+        }
+    }
+
+    public void Answered(long blocks, int logs)
+    {
+        lock (gate)
+        {
+            // At this density, the size that would have returned the target; growth at most doubles.
+            HasAnswered = true;
+            var fitting = logs == 0 ? double.MaxValue : blocks * (double)targetLogs / logs;
+            size = Math.Clamp(Math.Min(fitting, blocks * 2.0), 1, maxBlockRange);
+            if (refusedWidth != long.MaxValue && ++answersSinceRefusal >= AnswersBeforeRegrowth)
+            {
+                refusedWidth = long.MaxValue;
+            }
+        }
+    }
+
+    public void Refused(long blocks)
+    {
+        lock (gate)
+        {
+            refusedWidth = Math.Min(refusedWidth, Math.Max(2, blocks));
+            size = Math.Max(1, blocks / 2);
+            answersSinceRefusal = 0;
+        }
+    }
+}

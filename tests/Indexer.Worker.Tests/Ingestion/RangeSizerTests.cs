@@ -1,0 +1,69 @@
+using Indexer.Worker.Ingestion;
+using NUnit.Framework;
+
+namespace Indexer.Worker.Tests.Ingestion;
+
+[TestFixture]
+public sealed class RangeSizerTests
+{
+    [Test]
+    public void NextSize_BeforeAnyAnswer_IsTheFirstRangeOrMaxBlockRangeIfSmaller()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(new RangeSizer(2000, 5000).NextSize, Is.EqualTo(RangeSizer.FirstRange));
+            Assert.That(new RangeSizer(8, 5000).NextSize, Is.EqualTo(8));
+            Assert.That(new RangeSizer(8, 5000).HasAnswered, Is.False);
+        });
+    }
+
+    [Test]
+    public void Answered_DenseBlocks_SizesTheRangeToTheTargetNumberOfLogs()
+    {
+        var sizer = new RangeSizer(2000, 5000);
+
+        sizer.Answered(blocks: 32, logs: 32 * 1460);
+
+        Assert.That(sizer.NextSize, Is.EqualTo(3), "5000 logs at 1460 a block");
+    }
+
+    [Test]
+    public void Answered_EmptyRanges_GrowTheRangeByDoublingUpToMaxBlockRange()
+    {
+        var sizer = new RangeSizer(2000, 5000);
+        var sizes = new List<int>();
+        for (var answer = 0; answer < 8; answer++)
+        {
+            sizer.Answered(sizer.NextSize, logs: 0);
+            sizes.Add(sizer.NextSize);
+        }
+
+        Assert.That(sizes, Is.EqualTo(new[] { 64, 128, 256, 512, 1024, 2000, 2000, 2000 }));
+    }
+
+    [Test]
+    public void Refused_HalvesTheSize_AndKeepsItAtMostHalfTheRefusedWidthForEightAnswers()
+    {
+        var sizer = new RangeSizer(8, 5000);
+        sizer.Refused(blocks: 8);
+        var sizes = new List<int> { sizer.NextSize };
+        for (var answer = 0; answer < 8; answer++)
+        {
+            sizer.Answered(sizer.NextSize, logs: 10);
+            sizes.Add(sizer.NextSize);
+        }
+
+        Assert.That(sizes, Is.EqualTo(new[] { 4, 4, 4, 4, 4, 4, 4, 4, 8 }));
+    }
+
+    [Test]
+    public void NextSize_NeverBelowOneBlock()
+    {
+        var sizer = new RangeSizer(2000, 10);
+
+        sizer.Answered(blocks: 1, logs: 100_000);
+        sizer.Refused(blocks: 1);
+
+        Assert.That(sizer.NextSize, Is.EqualTo(1));
+    }
+}
