@@ -61,20 +61,29 @@ public sealed class ChainFollower(
 
                     var committed = false;
                     var clock = Stopwatch.StartNew();
-                    while (await ahead.NextAsync() is { } ranges)
+                    while (await ahead.NextAsync() is { } next)
                     {
+                        // Ranges that arrived while the last unit committed go into one transaction together.
                         var waited = clock.Elapsed;
-                        foreach (var fetched in ranges)
+                        var unit = new List<FetchedRange>(next);
+                        while (ahead.TryTakeFetched(out var fetched))
                         {
-                            checkpoint = await CommitAsync(writer, checkpoint, fetched, cancellationToken);
-                            progress.Add(fetched.Range);
+                            unit.AddRange(fetched);
                         }
 
+                        var committedRange = await CommitAsync(writer, checkpoint, unit, cancellationToken);
+                        checkpoint = checkpoint with
+                        {
+                            LastBlock = committedRange.ToBlock,
+                            LastBlockHash = committedRange.ToBlockHash,
+                            EventCount = checkpoint.EventCount + committedRange.Events.Count,
+                        };
+                        progress.Add(committedRange);
                         logger.LogDebug(
-                            "Blocks up to {To}: {Ranges} range(s) waited for {WaitMs} ms, committed in {CommitMs} ms",
-                            checkpoint.LastBlock, ranges.Count, (long)waited.TotalMilliseconds, (long)(clock.Elapsed - waited).TotalMilliseconds);
+                            "Blocks {From}..{To}: {Events} events of {Ranges} range(s), waited {WaitMs} ms for them, committed in {CommitMs} ms",
+                            committedRange.FromBlock, committedRange.ToBlock, committedRange.Events.Count, unit.Count,
+                            (long)waited.TotalMilliseconds, (long)(clock.Elapsed - waited).TotalMilliseconds);
                         clock.Restart();
-
                         committed = true;
                         failures = 0;
                         progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
@@ -111,27 +120,37 @@ public sealed class ChainFollower(
         }
     }
 
-    /// <summary>Stores a fetched range on top of the checkpoint, provided the node's chain still runs through it.</summary>
-    /// <exception cref="ReorgDetectedException">The block before the range is no longer the block ingested last.</exception>
+    /// <summary>
+    /// Stores consecutive fetched ranges on top of the checkpoint in one transaction, provided the
+    /// node's chain runs through the checkpoint and from each range into the next.
+    /// </summary>
+    /// <returns>What was stored, as one range.</returns>
+    /// <exception cref="ReorgDetectedException">The block before a range is no longer the block stored (or fetched) before it.</exception>
     /// <exception cref="ChainDataException">The node that answered lacks that block: it lags behind.</exception>
-    private async Task<Checkpoint> CommitAsync(WriterSession writer, Checkpoint checkpoint, FetchedRange fetched, CancellationToken cancellationToken)
+    private async Task<IngestedRange> CommitAsync(
+        WriterSession writer, Checkpoint checkpoint, IReadOnlyList<FetchedRange> unit, CancellationToken cancellationToken)
     {
-        var range = fetched.Range;
-        if (range.FromBlock != checkpoint.LastBlock + 1)
+        var (lastBlock, lastHash) = (checkpoint.LastBlock, checkpoint.LastBlockHash);
+        foreach (var fetched in unit)
         {
-            throw new CheckpointConflictException($"Range {range.FromBlock}..{range.ToBlock} does not follow the checkpoint at block {checkpoint.LastBlock}.");
+            if (fetched.Range.FromBlock != lastBlock + 1)
+            {
+                throw new CheckpointConflictException($"Range {fetched.Range.FromBlock}..{fetched.Range.ToBlock} does not follow block {lastBlock}.");
+            }
+
+            if (lastHash is not null && fetched.PreviousBlockHash != lastHash)
+            {
+                throw fetched.PreviousBlockHash is null
+                    ? new ChainDataException($"The node that answered has no block {lastBlock}: it lags behind.")
+                    : new ReorgDetectedException(lastBlock, lastHash, fetched.PreviousBlockHash);
+            }
+
+            (lastBlock, lastHash) = (fetched.Range.ToBlock, fetched.Range.ToBlockHash);
         }
 
-        if (checkpoint.LastBlockHash is not null && fetched.PreviousBlockHash != checkpoint.LastBlockHash)
-        {
-            throw fetched.PreviousBlockHash is null
-                ? new ChainDataException($"The node that answered has no block {checkpoint.LastBlock}: it lags behind.")
-                : new ReorgDetectedException(checkpoint.LastBlock, checkpoint.LastBlockHash, fetched.PreviousBlockHash);
-        }
-
-        var added = await RangeCommitter.CommitAsync(
-            writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
-        return checkpoint with { LastBlock = range.ToBlock, LastBlockHash = range.ToBlockHash, EventCount = checkpoint.EventCount + added };
+        var range = IngestedRange.Concat(unit.Select(fetched => fetched.Range).ToList());
+        await RangeCommitter.CommitAsync(writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+        return range;
     }
 
     /// <summary>Each idle poll, compares the node's block at the checkpoint with the one ingested.</summary>

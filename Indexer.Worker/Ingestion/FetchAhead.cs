@@ -53,6 +53,20 @@ internal sealed class FetchAhead : IAsyncDisposable
         return ranges;
     }
 
+    /// <summary>The next ranges if they are already fetched, without waiting for them.</summary>
+    public bool TryTakeFetched(out IReadOnlyList<FetchedRange> ranges)
+    {
+        if (inFlight.TryPeek(out var next) && next.IsCompletedSuccessfully)
+        {
+            ranges = inFlight.Dequeue().Result;
+            Dispatch();
+            return true;
+        }
+
+        ranges = [];
+        return false;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();

@@ -1,4 +1,4 @@
-using Core.Domain.Workflows;
+using Core.Domain.Projection;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
@@ -24,14 +24,11 @@ public static class RangeCommitter
         if (appended.Count > 0)
         {
             var workflowIds = appended.Select(ingested => ingested.Event.WorkflowId).Distinct(StringComparer.Ordinal).ToList();
-            var states = await WorkflowStateStore.LoadAsync(connection, workflowIds);
-            foreach (var ingested in appended)
-            {
-                states.TryGetValue(ingested.Event.WorkflowId, out var state);
-                states[ingested.Event.WorkflowId] = WorkflowReducer.Apply(state, ingested.Event);
-            }
-
-            await WorkflowStateStore.UpsertAsync(connection, states.Values, cancellationToken);
+            var stored = await WorkflowStateStore.LoadAsync(connection, workflowIds);
+            var folded = ProjectionFold.Fold(appended.Select(ingested => ingested.Event), stored);
+            var added = folded.Values.Where(state => !stored.ContainsKey(state.WorkflowId)).ToList();
+            var changed = folded.Values.Where(state => stored.ContainsKey(state.WorkflowId)).ToList();
+            await WorkflowStateStore.SaveAsync(connection, added, changed, cancellationToken);
         }
 
         await IngestedBlockStore.AddAsync(connection, range.Blocks, cancellationToken);
@@ -48,4 +45,14 @@ public sealed record IngestedRange(
 {
     /// <summary>The hash of the range's last block, kept with the checkpoint to notice reorgs.</summary>
     public string ToBlockHash => Blocks.Single(block => block.Number == ToBlock).Hash;
+
+    /// <summary>Consecutive ranges as one.</summary>
+    public static IngestedRange Concat(IReadOnlyList<IngestedRange> ranges) => ranges.Count == 1
+        ? ranges[0]
+        : new IngestedRange(
+            ranges[0].FromBlock,
+            ranges[^1].ToBlock,
+            ranges.SelectMany(range => range.Events).ToList(),
+            ranges.Sum(range => range.SkippedLogs),
+            ranges.SelectMany(range => range.Blocks).ToList());
 }

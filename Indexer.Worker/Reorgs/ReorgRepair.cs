@@ -62,7 +62,7 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         {
             var remaining = await StoredEvents.ForWorkflowsAsync(connection, workflowIds);
             await connection.ExecuteAsync(DeleteStates, new { Ids = workflowIds.ToArray() });
-            await WorkflowStateStore.UpsertAsync(connection, ProjectionFold.Fold(remaining).Values, cancellationToken);
+            await WorkflowStateStore.SaveAsync(connection, added: ProjectionFold.Fold(remaining).Values, changed: [], cancellationToken);
         }
 
         await CheckpointStore.RewindAsync(connection, checkpoint.LastBlock, ancestor, ancestorHash, affected.Count);

@@ -4,6 +4,7 @@ using Indexer.Worker.SingleWriter;
 using Migrations.Configuration;
 using Npgsql;
 using NUnit.Framework;
+using TestSupport;
 
 namespace Indexer.Worker.Tests.Proofs;
 
@@ -60,6 +61,15 @@ public sealed class ProofStoreTests
         var endedSession = writer.ProcessID;
         await store.SaveAsync(First, endedSession, CancellationToken.None);
         await writer.DisposeAsync();
+        // The server ends the session, and frees its lock, a moment after the client hangs up.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await using var probe = await source.OpenConnectionAsync();
+                return !await probe.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @Pid)", new { Pid = endedSession });
+            },
+            TimeSpan.FromSeconds(10),
+            "the writer's session should end once its connection is closed");
 
         var stored = await store.SaveAsync(Second, endedSession, CancellationToken.None);
 
