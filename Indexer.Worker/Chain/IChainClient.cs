@@ -17,12 +17,15 @@ public interface IChainClient
 
     /// <summary>
     /// Block headers and the senders of the given transactions, in as few batch requests as the node
-    /// allows. Senders come from the block's receipts (one request a block) where a block has many
-    /// of the transactions and the node serves receipts by block, else one request a transaction.
-    /// A block the node does not know is absent from the result.
+    /// allows: from the block's receipts (one request a block) for the blocks in
+    /// <paramref name="byReceipts"/> where the node serves receipts by block, else one request a
+    /// transaction. A block the node does not know is absent from the result.
     /// </summary>
     Task<BlockDetails> GetBlockDetailsAsync(
-        IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<TransactionInBlock> sendersOf, CancellationToken cancellationToken);
+        IReadOnlyCollection<long> blockNumbers,
+        IReadOnlyCollection<TransactionInBlock> sendersOf,
+        IReadOnlyCollection<long> byReceipts,
+        CancellationToken cancellationToken);
 }
 
 public readonly record struct TransactionInBlock(long Block, string Hash);

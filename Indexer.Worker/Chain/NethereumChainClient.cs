@@ -15,10 +15,6 @@ namespace Indexer.Worker.Chain;
 /// </summary>
 public sealed class NethereumChainClient(IClient client, HttpClient http, ResiliencePipeline pipeline, ChainClientLimits limits) : IChainClient
 {
-    // Measured on anvil: a block's receipts cost about as much as 15 single transactions, and the
-    // receipts of a block with a few payment transactions carry all of its logs again.
-    private const int ReceiptsFromTransactions = 8;
-
     private bool? receiptsSupported;
 
     public async Task<long> GetChainIdAsync(CancellationToken cancellationToken)
@@ -77,7 +73,10 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
     }
 
     public async Task<BlockDetails> GetBlockDetailsAsync(
-        IReadOnlyCollection<long> blockNumbers, IReadOnlyCollection<TransactionInBlock> sendersOf, CancellationToken cancellationToken)
+        IReadOnlyCollection<long> blockNumbers,
+        IReadOnlyCollection<TransactionInBlock> sendersOf,
+        IReadOnlyCollection<long> byReceipts,
+        CancellationToken cancellationToken)
     {
         var blocks = new Dictionary<long, ChainBlock>(blockNumbers.Count);
         var senders = new Dictionary<string, string>(sendersOf.Count, StringComparer.Ordinal);
@@ -98,7 +97,7 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
         foreach (var transactions in sendersOf.GroupBy(transaction => transaction.Block))
         {
             var hashes = transactions.Select(transaction => transaction.Hash).Distinct(StringComparer.Ordinal).ToList();
-            if (hashes.Count >= ReceiptsFromTransactions && await ReceiptsSupportedAsync(transactions.Key, cancellationToken))
+            if (byReceipts.Contains(transactions.Key) && await ReceiptsSupportedAsync(transactions.Key, cancellationToken))
             {
                 requests.Add(("eth_getBlockReceipts", json => json.WriteStringValue(Hex(transactions.Key)), (ref Utf8JsonReader reader) =>
                 {

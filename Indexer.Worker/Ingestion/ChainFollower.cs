@@ -162,7 +162,7 @@ public sealed class ChainFollower(
             return;
         }
 
-        var details = await chain.GetBlockDetailsAsync([checkpoint.LastBlock], [], cancellationToken);
+        var details = await chain.GetBlockDetailsAsync([checkpoint.LastBlock], [], [], cancellationToken);
         // A missing block means a lagging node or a chain that is (for now) shorter: wait rather than guess.
         if (details.Blocks.TryGetValue(checkpoint.LastBlock, out var canonical) && canonical.Hash != checkpoint.LastBlockHash)
         {

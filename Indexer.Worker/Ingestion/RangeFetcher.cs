@@ -9,6 +9,8 @@ namespace Indexer.Worker.Ingestion;
 /// </summary>
 public sealed class RangeFetcher(IChainClient chain)
 {
+    private const int MinPaymentsForReceipts = 8;
+
     /// <exception cref="RangeTooLargeException">The node wants a smaller range.</exception>
     /// <exception cref="ChainDataException">The node lags behind the head it reported, or contradicts itself.</exception>
     public async Task<FetchedRange> FetchAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken)
@@ -23,9 +25,11 @@ public sealed class RangeFetcher(IChainClient chain)
 
         var blockNumbers = new HashSet<long>();
         var payments = new HashSet<TransactionInBlock>();
+        var contractTransactions = new HashSet<TransactionInBlock>();
         foreach (var log in range.Logs)
         {
             blockNumbers.Add(log.BlockNumber);
+            contractTransactions.Add(new TransactionInBlock(log.BlockNumber, log.TransactionHash));
             if (LogDecoder.IsPayment(log))
             {
                 payments.Add(new TransactionInBlock(log.BlockNumber, log.TransactionHash));
@@ -34,7 +38,8 @@ public sealed class RangeFetcher(IChainClient chain)
 
         // The range's end came with the logs.
         blockNumbers.Remove(toBlock);
-        var details = await chain.GetBlockDetailsAsync(blockNumbers, payments, cancellationToken);
+        var byReceipts = ReceiptsPay(payments, contractTransactions);
+        var details = await chain.GetBlockDetailsAsync(blockNumbers, payments, byReceipts, cancellationToken);
         var blocks = new Dictionary<long, ChainBlock>(details.Blocks) { [toBlock] = rangeEnd };
         var senders = payments
             .Where(payment => details.SenderByTransaction.ContainsKey(payment.Hash))
@@ -44,6 +49,21 @@ public sealed class RangeFetcher(IChainClient chain)
         var ingested = new IngestedRange(
             fromBlock, toBlock, decoded.Events, decoded.SkippedLogs, blocks.Values.OrderBy(block => block.Number).ToList());
         return new FetchedRange(ingested, range.BeforeRange?.Hash, range.Logs.Count);
+    }
+
+    /// <summary>
+    /// The blocks whose payment senders are cheaper to read from the block's receipts than one
+    /// transaction at a time: many payment transactions, and few other transactions whose receipts
+    /// would come along. Measured on anvil with every payment its own transaction (21 of ~120 a
+    /// block): one request per transaction took as long as the receipts and moved a tenth of the bytes.
+    /// </summary>
+    private static HashSet<long> ReceiptsPay(HashSet<TransactionInBlock> payments, HashSet<TransactionInBlock> contractTransactions)
+    {
+        var transactionsByBlock = contractTransactions.CountBy(transaction => transaction.Block).ToDictionary();
+        return payments.CountBy(payment => payment.Block)
+            .Where(block => block.Value >= MinPaymentsForReceipts && block.Value * 10 >= transactionsByBlock[block.Key] * 7)
+            .Select(block => block.Key)
+            .ToHashSet();
     }
 }
 

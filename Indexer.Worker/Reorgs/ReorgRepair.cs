@@ -87,7 +87,7 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
                 return (checkpoint.StartBlock - 1, null);
             }
 
-            var canonical = await chain.GetBlockDetailsAsync(ingested.Select(block => block.Number).ToList(), [], cancellationToken);
+            var canonical = await chain.GetBlockDetailsAsync(ingested.Select(block => block.Number).ToList(), [], [], cancellationToken);
             foreach (var block in ingested)
             {
                 if (canonical.Blocks.TryGetValue(block.Number, out var onChain) && onChain.Hash == block.Hash)

@@ -162,7 +162,10 @@ public sealed class BackfillTests
         var firstBlock = chain.Result.DeployBlock;
         var killAt = firstBlock + ((chain.Result.LastBlock - firstBlock) / 3);
 
-        await using (var worker = Processes.StartWorker(environment))
+        // The node answers nothing above the kill point, so the kill lands mid-backfill however fast the worker is.
+        await using var stalling = FaultProxy.Start(environment["RPC_URL"]);
+        stalling.Inject(new FaultKind.Timeout(HoldFor: TimeSpan.FromSeconds(30)), when: request => request.Calls.Any(call => call.LogsRange?.To > killAt));
+        await using (var worker = Processes.StartWorker(new Dictionary<string, string>(environment) { ["RPC_URL"] = stalling.Url }))
         {
             await Eventually.TrueAsync(
                 async () => await crashed.LastIngestedBlockAsync() >= killAt,
