@@ -28,6 +28,8 @@ public sealed class StartupTests
     [TestCase("BLOCK_START", "abc", "BLOCK_START must be a whole number")]
     [TestCase("CONFIRMATION_BLOCKS", "-1", "CONFIRMATION_BLOCKS")]
     [TestCase("MAX_BLOCK_RANGE", "0", "MAX_BLOCK_RANGE")]
+    [TestCase("MAX_LOGS_PER_REQUEST", "0", "MAX_LOGS_PER_REQUEST")]
+    [TestCase("RPC_CONCURRENCY", "65", "RPC_CONCURRENCY")]
     [TestCase("DATABASE_URL", "mysql://u:secret-pw@h/db", "DATABASE_URL")]
     public async Task BadConfiguration_StopsWithOneLineNamingTheVariable(string variable, string? value, string expected)
     {
