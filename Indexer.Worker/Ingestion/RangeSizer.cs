@@ -10,7 +10,7 @@ namespace Indexer.Worker.Ingestion;
 internal sealed class RangeSizer(int maxBlockRange, int targetLogs)
 {
     /// <summary>Where a run starts, before any answer told how dense the chain is.</summary>
-    public const int FirstRange = 32;
+    public const int FirstRange = 8;
 
     private const int AnswersBeforeRegrowth = 8;
 
