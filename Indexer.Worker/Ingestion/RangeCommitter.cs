@@ -1,4 +1,4 @@
-using Core.Domain.Workflows;
+using Core.Domain.Projection;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
@@ -23,13 +23,8 @@ public static class RangeCommitter
         if (appended.Count > 0)
         {
             var workflowIds = appended.Select(ingested => ingested.Event.WorkflowId).Distinct(StringComparer.Ordinal).ToList();
-            var states = await WorkflowStateStore.LoadAsync(connection, workflowIds);
-            foreach (var ingested in appended)
-            {
-                states.TryGetValue(ingested.Event.WorkflowId, out var state);
-                states[ingested.Event.WorkflowId] = WorkflowReducer.Apply(state, ingested.Event);
-            }
-
+            var stored = await WorkflowStateStore.LoadAsync(connection, workflowIds, cancellationToken);
+            var states = ProjectionFold.Fold(appended.Select(ingested => ingested.Event), stored);
             await WorkflowStateStore.UpsertAsync(connection, states.Values, cancellationToken);
         }
 

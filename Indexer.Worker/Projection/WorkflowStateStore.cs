@@ -1,61 +1,48 @@
-using Core.Domain.Events;
+using Core.Domain.Proofs;
 using Core.Domain.Workflows;
-using Dapper;
+using Migrations.Projection;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Indexer.Worker.Projection;
 
-/// <summary>Reads and writes workflow_state rows. Binary COPY is the one write path, for live batches and full rebuilds alike.</summary>
+/// <summary>
+/// Reads and writes workflow_state rows, through the one row definition (<see cref="ProjectionTable"/>).
+/// Binary COPY is the one write path, for live batches and full rebuilds alike.
+/// </summary>
 public static class WorkflowStateStore
 {
-    public const string Table = "workflow_state";
-
-    private const string Columns = """
-        workflow_id, status, phase, initiator, started_at, completed_at, failure_reason,
-        first_event_block, first_event_transaction_index, first_event_log_index,
-        last_event_block, last_event_transaction_index, last_event_log_index,
-        event_count, settled_total, decisions, settlements, anomalies
-        """;
-
-    private const string SelectByIds = """
-        SELECT workflow_id AS WorkflowId, phase AS Phase, initiator AS Initiator, started_at AS StartedAt,
-               completed_at AS CompletedAt, failure_reason AS FailureReason,
-               first_event_block AS FirstEventBlock, first_event_transaction_index AS FirstEventTransactionIndex,
-               first_event_log_index AS FirstEventLogIndex, last_event_block AS LastEventBlock,
-               last_event_transaction_index AS LastEventTransactionIndex, last_event_log_index AS LastEventLogIndex,
-               event_count AS EventCount, decisions::text AS Decisions, settlements::text AS Settlements,
-               anomalies::text AS Anomalies
-        FROM workflow_state
-        WHERE workflow_id = ANY(@Ids)
-        """;
-
     private const string CreateStaging = """
         CREATE TEMP TABLE IF NOT EXISTS incoming_state
             (LIKE workflow_state INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
         """;
 
-    private const string UpsertFromStaging = $"""
-        INSERT INTO workflow_state ({Columns})
-        SELECT {Columns} FROM incoming_state
-        ON CONFLICT (workflow_id) DO UPDATE SET
-            status = EXCLUDED.status, phase = EXCLUDED.phase, initiator = EXCLUDED.initiator,
-            started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at,
-            failure_reason = EXCLUDED.failure_reason,
-            first_event_block = EXCLUDED.first_event_block,
-            first_event_transaction_index = EXCLUDED.first_event_transaction_index,
-            first_event_log_index = EXCLUDED.first_event_log_index,
-            last_event_block = EXCLUDED.last_event_block,
-            last_event_transaction_index = EXCLUDED.last_event_transaction_index,
-            last_event_log_index = EXCLUDED.last_event_log_index,
-            event_count = EXCLUDED.event_count, settled_total = EXCLUDED.settled_total,
-            decisions = EXCLUDED.decisions, settlements = EXCLUDED.settlements, anomalies = EXCLUDED.anomalies
+    private static readonly string SelectByIds = $"""
+        SELECT {ProjectionTable.ColumnList}
+        FROM workflow_state
+        WHERE workflow_id = ANY(@Ids)
         """;
 
-    public static async Task<Dictionary<string, WorkflowState>> LoadAsync(NpgsqlConnection connection, IReadOnlyCollection<string> workflowIds)
+    // The staging table is LIKE workflow_state, so EXCLUDED.* has the table's columns in table order.
+    private static readonly string UpsertFromStaging = $"""
+        INSERT INTO workflow_state ({ProjectionTable.ColumnList})
+        SELECT {ProjectionTable.ColumnList} FROM incoming_state
+        ON CONFLICT (workflow_id) DO UPDATE SET ({ProjectionTable.ColumnList}) = ROW(EXCLUDED.*)
+        """;
+
+    /// <exception cref="FormatException">A row was not written by this worker's reducer.</exception>
+    public static async Task<Dictionary<string, WorkflowState>> LoadAsync(
+        NpgsqlConnection connection, IReadOnlyCollection<string> workflowIds, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<StoredWorkflowState>(SelectByIds, new { Ids = workflowIds.ToArray() });
-        return rows.Select(row => row.ToState()).ToDictionary(state => state.WorkflowId, StringComparer.Ordinal);
+        var states = new Dictionary<string, WorkflowState>(workflowIds.Count, StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand(SelectByIds, connection) { Parameters = { new("Ids", workflowIds.ToArray()) } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var state = ProjectionTable.Read(reader).ToState();
+            states.Add(state.WorkflowId, state);
+        }
+
+        return states;
     }
 
     /// <summary>Inserts or replaces the given states, in one COPY and one statement.</summary>
@@ -66,59 +53,17 @@ public static class WorkflowStateStore
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await CopyAsync(connection, "incoming_state", states.ToAsyncEnumerable(), cancellationToken);
+        await using (var copy = await connection.BeginBinaryImportAsync(ProjectionTable.CopyInto("incoming_state"), cancellationToken))
+        {
+            foreach (var state in states)
+            {
+                await ProjectionTable.WriteAsync(copy, ProjectionRow.Of(state), cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
         await using var upsert = new NpgsqlCommand(UpsertFromStaging, connection);
         await upsert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <param name="table">One of this worker's own table names, never input.</param>
-    /// <returns>How many rows were written.</returns>
-    public static async Task<long> CopyAsync(
-        NpgsqlConnection connection, string table, IAsyncEnumerable<WorkflowState> states, CancellationToken cancellationToken)
-    {
-        long rows = 0;
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        await foreach (var state in states.WithCancellation(cancellationToken))
-        {
-            rows++;
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(state.WorkflowId, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(state.Status.ToName(), NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(state.Phase.ToName(), NpgsqlDbType.Text, cancellationToken);
-            await WriteNullable(copy, state.Initiator, NpgsqlDbType.Varchar, cancellationToken);
-            await WriteNullable(copy, state.StartedAt, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteNullable(copy, state.CompletedAt, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteNullable(copy, state.FailureReason, NpgsqlDbType.Text, cancellationToken);
-            await WritePosition(copy, state.FirstEvent, cancellationToken);
-            await WritePosition(copy, state.LastEvent, cancellationToken);
-            await copy.WriteAsync(state.EventCount, NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(state.SettledTotal, NpgsqlDbType.Numeric, cancellationToken);
-            await copy.WriteAsync(WorkflowJson.WriteDecisions(state.Decisions), NpgsqlDbType.Jsonb, cancellationToken);
-            await copy.WriteAsync(WorkflowJson.WriteSettlements(state.Settlements), NpgsqlDbType.Jsonb, cancellationToken);
-            await copy.WriteAsync(WorkflowJson.WriteAnomalies(state.Anomalies), NpgsqlDbType.Jsonb, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
-        return rows;
-    }
-
-    private static async Task WritePosition(NpgsqlBinaryImporter copy, EventPosition position, CancellationToken cancellationToken)
-    {
-        await copy.WriteAsync(position.BlockNumber, NpgsqlDbType.Bigint, cancellationToken);
-        await copy.WriteAsync(position.TransactionIndex, NpgsqlDbType.Integer, cancellationToken);
-        await copy.WriteAsync(position.LogIndex, NpgsqlDbType.Integer, cancellationToken);
-    }
-
-    private static async Task WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await copy.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await copy.WriteAsync(value, type, cancellationToken);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text;
 using Core.Domain.Events;
 
 namespace Core.Domain.Tests;
@@ -28,7 +29,7 @@ public class EventPayloadTests
     {
         var payload = EventPayload.Write(@event);
 
-        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, payload);
+        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, Encoding.UTF8.GetBytes(payload));
 
         Assert.That(read, Is.EqualTo(@event));
     }
@@ -79,7 +80,7 @@ public class EventPayloadTests
         var at = new EventPosition(7, 1, 2);
 
         Assert.That(
-            () => EventPayload.Read(type, Id, at, 700, payload),
+            () => EventPayload.Read(type, Id, at, 700, Encoding.UTF8.GetBytes(payload)),
             Throws.TypeOf<InvalidEventPayloadException>()
                 .With.Message.Contains($"{type.ToName()} at 7/1/2")
                 .And.InnerException.Not.Null);
