@@ -6,7 +6,7 @@ using Npgsql;
 namespace Indexer.Worker.Projection;
 
 /// <summary>
-/// Reads and writes workflow_state rows, through the one row definition (<see cref="ProjectionTable"/>).
+/// Reads and writes workflow_state rows, through the one row definition (<see cref="ProjectionTable"/>, <see cref="ProjectionCopy"/>).
 /// Binary COPY is the one write path, for live batches and full rebuilds alike.
 /// </summary>
 public static class WorkflowStateStore
@@ -53,11 +53,11 @@ public static class WorkflowStateStore
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var copy = await connection.BeginBinaryImportAsync(ProjectionTable.CopyInto("incoming_state"), cancellationToken))
+        await using (var copy = await ProjectionCopy.BeginAsync(connection, "incoming_state", cancellationToken))
         {
             foreach (var state in states)
             {
-                await ProjectionTable.WriteAsync(copy, ProjectionRow.Of(state), cancellationToken);
+                await copy.WriteAsync(ProjectionRow.Of(state), cancellationToken);
             }
 
             await copy.CompleteAsync(cancellationToken);

@@ -123,12 +123,12 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         NpgsqlConnection writing, ChannelReader<List<WorkflowState>> batches, CancellationToken cancellationToken)
     {
         long rows = 0;
-        await using var copy = await writing.BeginBinaryImportAsync(ProjectionTable.CopyInto(RebuildTable), cancellationToken);
+        await using var copy = await ProjectionCopy.BeginAsync(writing, RebuildTable, cancellationToken);
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
             foreach (var state in batch)
             {
-                await ProjectionTable.WriteAsync(copy, ProjectionRow.Of(state), cancellationToken);
+                await copy.WriteAsync(ProjectionRow.Of(state), cancellationToken);
             }
 
             rows += batch.Count;

@@ -2,15 +2,15 @@ using System.Numerics;
 using Core.Domain.Events;
 using Core.Domain.Proofs;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Migrations.Projection;
 
 /// <summary>
 /// How a <see cref="ProjectionRow"/> is stored in workflow_state (created by 0002_workflow_state.sql):
-/// its column list, and the one way a row is written (binary COPY) and read back. The worker's writers,
-/// readers, verifier and proofs all go through here, and so can the API; a new column is one change
-/// to <see cref="ProjectionRow"/>, here, and a migration, checked together by the tests.
+/// its column list and the one way a row is read back; <see cref="ProjectionCopy"/> is the one way
+/// rows are written. The worker's writers, readers, verifier and proofs all go through these, and so
+/// can the API; a new column is one change to <see cref="ProjectionRow"/>, here and in
+/// <see cref="ProjectionCopy"/>, and a migration, checked together by the tests.
 /// </summary>
 public static class ProjectionTable
 {
@@ -20,7 +20,7 @@ public static class ProjectionTable
     public static readonly string ColumnList = string.Join(", ", ProjectionRow.Columns.Select(column => column.Name));
 
     /// <param name="table">workflow_state or a table made LIKE it; a name of the caller's own, never input.</param>
-    public static string CopyInto(string table) => $"COPY {table} ({ColumnList}) FROM STDIN (FORMAT BINARY)";
+    internal static string CopyInto(string table) => $"COPY {table} ({ColumnList}) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>Reads the current row of a SELECT of <see cref="ColumnList"/>, the JSON columns in jsonb's text form.</summary>
     /// <exception cref="InvalidDataException">The query selected other columns.</exception>
@@ -46,44 +46,5 @@ public static class ProjectionTable
             reader.GetString(15),
             reader.GetString(16),
             reader.GetString(17));
-    }
-
-    /// <summary>Writes one row into a COPY started with <see cref="CopyInto"/>.</summary>
-    public static async Task WriteAsync(NpgsqlBinaryImporter copy, ProjectionRow row, CancellationToken cancellationToken)
-    {
-        await copy.StartRowAsync(cancellationToken);
-        await copy.WriteAsync(row.WorkflowId, NpgsqlDbType.Varchar, cancellationToken);
-        await copy.WriteAsync(row.Status, NpgsqlDbType.Text, cancellationToken);
-        await copy.WriteAsync(row.Phase, NpgsqlDbType.Text, cancellationToken);
-        await WriteNullableAsync(copy, row.Initiator, NpgsqlDbType.Varchar, cancellationToken);
-        await WriteNullableAsync(copy, row.StartedAt, NpgsqlDbType.Bigint, cancellationToken);
-        await WriteNullableAsync(copy, row.CompletedAt, NpgsqlDbType.Bigint, cancellationToken);
-        await WriteNullableAsync(copy, row.FailureReason, NpgsqlDbType.Text, cancellationToken);
-        await WritePositionAsync(copy, row.FirstEvent, cancellationToken);
-        await WritePositionAsync(copy, row.LastEvent, cancellationToken);
-        await copy.WriteAsync(row.EventCount, NpgsqlDbType.Integer, cancellationToken);
-        await copy.WriteAsync(row.SettledTotal, NpgsqlDbType.Numeric, cancellationToken);
-        await copy.WriteAsync(row.Decisions, NpgsqlDbType.Jsonb, cancellationToken);
-        await copy.WriteAsync(row.Settlements, NpgsqlDbType.Jsonb, cancellationToken);
-        await copy.WriteAsync(row.Anomalies, NpgsqlDbType.Jsonb, cancellationToken);
-    }
-
-    private static async Task WritePositionAsync(NpgsqlBinaryImporter copy, EventPosition position, CancellationToken cancellationToken)
-    {
-        await copy.WriteAsync(position.BlockNumber, NpgsqlDbType.Bigint, cancellationToken);
-        await copy.WriteAsync(position.TransactionIndex, NpgsqlDbType.Integer, cancellationToken);
-        await copy.WriteAsync(position.LogIndex, NpgsqlDbType.Integer, cancellationToken);
-    }
-
-    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await copy.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await copy.WriteAsync(value, type, cancellationToken);
-        }
     }
 }

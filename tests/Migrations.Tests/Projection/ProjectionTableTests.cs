@@ -56,14 +56,14 @@ public sealed class ProjectionTableTests
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var copy = await connection.BeginBinaryImportAsync(ProjectionTable.CopyInto(ProjectionTable.Name)))
+        await using (var copy = await ProjectionCopy.BeginAsync(connection, ProjectionTable.Name, CancellationToken.None))
         {
             foreach (var row in written)
             {
-                await ProjectionTable.WriteAsync(copy, row, CancellationToken.None);
+                await copy.WriteAsync(row, CancellationToken.None);
             }
 
-            await copy.CompleteAsync();
+            await copy.CompleteAsync(CancellationToken.None);
         }
 
         var read = new List<ProjectionRow>();
