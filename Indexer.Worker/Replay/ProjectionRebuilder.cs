@@ -14,21 +14,14 @@ namespace Indexer.Worker.Replay;
 /// <summary>
 /// Rebuilds workflow_state from the whole event log without the RPC: streams the log grouped by
 /// workflow (so memory holds one workflow at a time, never the log), folds each workflow with the
-/// one fold, COPYs the rows into a fresh table, and swaps that table in within one transaction.
+/// one fold, COPYs the rows into a fresh table, builds its indexes, and swaps it in within one transaction.
 /// Reading and folding run beside the COPY, on another connection, joined by a small bounded channel
 /// of batches, so the database reads and writes at the same time and memory stays bounded.
 /// Readers see the old projection until the commit and the new one after it, never a partial one.
 /// </summary>
 public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore status, ILogger<ProjectionRebuilder> logger)
 {
-    private const string RebuildTable = "workflow_state_rebuild";
-
     private const string CountEvents = "SELECT count(*) FROM chain_event";
-
-    private const string PrepareRebuildTable = """
-        DROP TABLE IF EXISTS workflow_state_rebuild;
-        CREATE TABLE workflow_state_rebuild (LIKE workflow_state INCLUDING ALL);
-        """;
 
     // Workflows per batch, and batches waiting for the COPY: what memory holds beyond one workflow.
     private const int BatchSize = 1024;
@@ -46,7 +39,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         await status.ReplayStartedAsync(total, cancellationToken);
         logger.LogInformation("Replay started: rebuilding workflow_state from {Total} events", total);
 
-        await Execute(writing, PrepareRebuildTable, cancellationToken);
+        await RebuildTable.CreateAsync(writing, cancellationToken);
         var progress = new ReplayProgress(total, clock, ProgressInterval);
         var batches = Channel.CreateBounded<List<WorkflowState>>(
             new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
@@ -55,7 +48,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         var copying = Task.Run(() => StopBothOnFailure(CopyAsync(writing, batches.Reader, stop.Token), stop), CancellationToken.None);
         await Task.WhenAll(folding, copying);
 
-        await ProjectionSwap.SwapInAsync(writing, RebuildTable, cancellationToken);
+        await RebuildTable.AddIndexesAsync(writing, cancellationToken);
+        await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
         var result = new ReplayResult(await folding, await copying, clock.Elapsed);
         await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
         logger.LogInformation(
@@ -123,7 +117,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         NpgsqlConnection writing, ChannelReader<List<WorkflowState>> batches, CancellationToken cancellationToken)
     {
         long rows = 0;
-        await using var copy = await ProjectionCopy.BeginAsync(writing, RebuildTable, cancellationToken);
+        await using var copy = await ProjectionCopy.BeginAsync(writing, RebuildTable.Name, cancellationToken);
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
             foreach (var state in batch)
@@ -156,12 +150,6 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 
