@@ -13,6 +13,8 @@ namespace Core.Domain.Workflows;
 /// </summary>
 public static class WorkflowJson
 {
+    private const string EmptyArray = "[]";
+
     public static string WriteDecisions(IEnumerable<Decision> decisions) => WriteArray(decisions, static (json, decision) =>
     {
         json.WriteBoolean("approved", decision.Approved);
@@ -76,8 +78,6 @@ public static class WorkflowJson
             item.GetProperty("logIndex").GetInt32());
         return new Anomaly(kind, type, at, phaseBefore);
     });
-
-    private const string EmptyArray = "[]";
 
     private static string WriteArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
     {
