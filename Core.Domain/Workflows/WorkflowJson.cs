@@ -13,6 +13,8 @@ namespace Core.Domain.Workflows;
 /// </summary>
 public static class WorkflowJson
 {
+    private const string EmptyArray = "[]";
+
     public static string WriteDecisions(IEnumerable<Decision> decisions) => WriteArray(decisions, static (json, decision) =>
     {
         json.WriteBoolean("approved", decision.Approved);
@@ -79,6 +81,12 @@ public static class WorkflowJson
 
     private static string WriteArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
     {
+        // Most lists are empty (anomalies nearly always): no writer, no buffer, no new string.
+        if (items is IReadOnlyCollection<T> { Count: 0 })
+        {
+            return EmptyArray;
+        }
+
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
         {
@@ -98,6 +106,11 @@ public static class WorkflowJson
 
     private static ValueList<T> ReadArray<T>(string json, Func<JsonElement, T> readItem)
     {
+        if (json == EmptyArray)
+        {
+            return ValueList<T>.Empty;
+        }
+
         using var document = JsonDocument.Parse(json);
         return ValueList<T>.From(document.RootElement.EnumerateArray().Select(readItem).ToList());
     }

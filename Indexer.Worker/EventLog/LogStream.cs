@@ -1,13 +1,12 @@
 using Core.Domain.Events;
-using Core.Domain.Workflows;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Indexer.Worker.EventLog;
 
 /// <summary>
-/// Streams chain_event with binary COPY in the orders replay and the proofs need, and turns each row
-/// back into the event the reducer saw.
+/// Reads chain_event back as the events the reducer saw: the one way a stored row becomes an event,
+/// for replay, verify, the proofs and reorg repair alike. Rows stream as they arrive, so memory holds
+/// one event at a time whatever the log's size.
 /// </summary>
 internal static class LogStream
 {
@@ -15,20 +14,16 @@ internal static class LogStream
 
     /// <summary>The whole log in canonical order, as the event-log hash defines it.</summary>
     public const string Canonical = $"""
-        COPY (
-            SELECT {Columns}
-            FROM chain_event
-            ORDER BY block_number, transaction_index, log_index
-        ) TO STDOUT (FORMAT BINARY)
+        SELECT {Columns}
+        FROM chain_event
+        ORDER BY block_number, transaction_index, log_index
         """;
 
     /// <summary>Grouped by workflow (in the order the timeline index gives), each workflow's events in canonical order.</summary>
     public const string ByWorkflow = $"""
-        COPY (
-            SELECT {Columns}
-            FROM chain_event
-            ORDER BY workflow_id, block_number, transaction_index, log_index
-        ) TO STDOUT (FORMAT BINARY)
+        SELECT {Columns}
+        FROM chain_event
+        ORDER BY workflow_id, block_number, transaction_index, log_index
         """;
 
     /// <summary>
@@ -36,57 +31,61 @@ internal static class LogStream
     /// it merges with workflow_state read in the same order; each workflow's events in canonical order.
     /// </summary>
     public const string ByWorkflowOrdinal = $"""
-        COPY (
-            SELECT {Columns}
-            FROM chain_event
-            ORDER BY workflow_id COLLATE "C", block_number, transaction_index, log_index
-        ) TO STDOUT (FORMAT BINARY)
+        SELECT {Columns}
+        FROM chain_event
+        ORDER BY workflow_id COLLATE "C", block_number, transaction_index, log_index
         """;
 
-    /// <summary>Reads the events of a COPY started with one of this class's queries.</summary>
+    private const string OfWorkflows = $"""
+        SELECT {Columns}
+        FROM chain_event
+        WHERE workflow_id = ANY(@Ids)
+        ORDER BY workflow_id, block_number, transaction_index, log_index
+        """;
+
+    /// <summary>Streams the events of <paramref name="query"/>, one of this class's queries.</summary>
     /// <exception cref="InvalidDataException">A row holds an event type the observer does not know.</exception>
     /// <exception cref="InvalidEventPayloadException">A row's payload lacks a field its type needs.</exception>
-    public static async IAsyncEnumerable<WorkflowEvent> ReadAsync(
-        NpgsqlBinaryExporter log, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        while (await log.StartRowAsync(cancellationToken) != -1)
-        {
-            var workflowId = await log.ReadAsync<string>(NpgsqlDbType.Varchar, cancellationToken);
-            var typeName = await log.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken);
-            var payload = await log.ReadAsync<string>(NpgsqlDbType.Jsonb, cancellationToken);
-            var position = new EventPosition(
-                await log.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken),
-                await log.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken),
-                await log.ReadAsync<int>(NpgsqlDbType.Integer, cancellationToken));
-            var timestamp = await log.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken);
-            if (!EventTypeNames.TryParse(typeName, out var type))
-            {
-                throw new InvalidDataException($"The event log holds an unknown event type '{typeName}' at {position}.");
-            }
+    public static IAsyncEnumerable<WorkflowEvent> ReadAsync(NpgsqlConnection connection, string query, CancellationToken cancellationToken) =>
+        ReadAsync(new NpgsqlCommand(query, connection), cancellationToken);
 
-            yield return EventPayload.Read(type, workflowId, position, timestamp, payload);
+    /// <returns>The workflows' events, grouped by workflow and in canonical order within each.</returns>
+    public static async Task<IReadOnlyList<WorkflowEvent>> OfWorkflowsAsync(
+        NpgsqlConnection connection, IReadOnlyCollection<string> workflowIds, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(OfWorkflows, connection) { Parameters = { new("Ids", workflowIds.ToArray()) } };
+        var events = new List<WorkflowEvent>();
+        await foreach (var @event in ReadAsync(command, cancellationToken))
+        {
+            events.Add(@event);
+        }
+
+        return events;
+    }
+
+    private static async IAsyncEnumerable<WorkflowEvent> ReadAsync(
+        NpgsqlCommand command, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                yield return ToEvent(rows);
+            }
         }
     }
 
-    /// <summary>Folds a log grouped by workflow into each workflow's final state, holding one workflow at a time.</summary>
-    public static async IAsyncEnumerable<WorkflowState> FoldByWorkflowAsync(
-        IAsyncEnumerable<WorkflowEvent> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static WorkflowEvent ToEvent(NpgsqlDataReader row)
     {
-        WorkflowState? current = null;
-        await foreach (var @event in events.WithCancellation(cancellationToken))
+        var position = new EventPosition(row.GetInt64(3), row.GetInt32(4), row.GetInt32(5));
+        var typeName = row.GetString(1);
+        if (!EventTypeNames.TryParse(typeName, out var type))
         {
-            if (current is not null && current.WorkflowId != @event.WorkflowId)
-            {
-                yield return current;
-                current = null;
-            }
-
-            current = WorkflowReducer.Apply(current, @event);
+            throw new InvalidDataException($"The event log holds an unknown event type '{typeName}' at {position}.");
         }
 
-        if (current is not null)
-        {
-            yield return current;
-        }
+        // jsonb as its UTF-8 text: the payload is parsed once, from bytes, without a string in between.
+        return EventPayload.Read(type, row.GetString(0), position, row.GetInt64(6), row.GetFieldValue<byte[]>(2));
     }
 }

@@ -24,7 +24,7 @@ public static class RangeCommitter
         if (appended.Count > 0)
         {
             var workflowIds = appended.Select(ingested => ingested.Event.WorkflowId).Distinct(StringComparer.Ordinal).ToList();
-            var stored = await WorkflowStateStore.LoadAsync(connection, workflowIds);
+            var stored = await WorkflowStateStore.LoadAsync(connection, workflowIds, cancellationToken);
             var folded = ProjectionFold.Fold(appended.Select(ingested => ingested.Event), stored);
             var added = folded.Values.Where(state => !stored.ContainsKey(state.WorkflowId)).ToList();
             var changed = folded.Values.Where(state => stored.ContainsKey(state.WorkflowId)).ToList();

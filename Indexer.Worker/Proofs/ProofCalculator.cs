@@ -25,8 +25,7 @@ public sealed class ProofCalculator(NpgsqlDataSource database)
     internal static async Task<Digest> HashLogAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         using var hash = new EventLogHash();
-        await using var log = await connection.BeginBinaryExportAsync(LogStream.Canonical, cancellationToken);
-        await foreach (var @event in LogStream.ReadAsync(log, cancellationToken))
+        await foreach (var @event in LogStream.ReadAsync(connection, LogStream.Canonical, cancellationToken))
         {
             hash.Append(@event);
         }

@@ -60,7 +60,7 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         var workflowIds = affected.Distinct(StringComparer.Ordinal).ToList();
         if (workflowIds.Count > 0)
         {
-            var remaining = await StoredEvents.ForWorkflowsAsync(connection, workflowIds);
+            var remaining = await LogStream.OfWorkflowsAsync(connection, workflowIds, cancellationToken);
             await connection.ExecuteAsync(DeleteStates, new { Ids = workflowIds.ToArray() });
             await WorkflowStateStore.SaveAsync(connection, added: ProjectionFold.Fold(remaining).Values, changed: [], cancellationToken);
         }

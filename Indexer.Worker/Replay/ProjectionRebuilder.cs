@@ -1,9 +1,12 @@
 using System.Diagnostics;
-using Core.Domain.Events;
+using System.Threading.Channels;
+using Core.Domain.Projection;
+using Core.Domain.Proofs;
+using Core.Domain.Workflows;
 using Indexer.Worker.EventLog;
-using Indexer.Worker.Projection;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.Logging;
+using Migrations.Projection;
 using Npgsql;
 
 namespace Indexer.Worker.Replay;
@@ -11,19 +14,18 @@ namespace Indexer.Worker.Replay;
 /// <summary>
 /// Rebuilds workflow_state from the whole event log without the RPC: streams the log grouped by
 /// workflow (so memory holds one workflow at a time, never the log), folds each workflow with the
-/// reducer, COPYs the rows into a fresh table, and swaps that table in within one transaction.
+/// one fold, COPYs the rows into a fresh table, builds its indexes, and swaps it in within one transaction.
+/// Reading and folding run beside the COPY, on another connection, joined by a small bounded channel
+/// of batches, so the database reads and writes at the same time and memory stays bounded.
 /// Readers see the old projection until the commit and the new one after it, never a partial one.
 /// </summary>
 public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore status, ILogger<ProjectionRebuilder> logger)
 {
-    private const string RebuildTable = "workflow_state_rebuild";
-
     private const string CountEvents = "SELECT count(*) FROM chain_event";
 
-    private const string PrepareRebuildTable = """
-        DROP TABLE IF EXISTS workflow_state_rebuild;
-        CREATE TABLE workflow_state_rebuild (LIKE workflow_state INCLUDING ALL);
-        """;
+    // Workflows per batch, and batches waiting for the COPY: what memory holds beyond one workflow.
+    private const int BatchSize = 1024;
+    private const int BatchesInFlight = 4;
 
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
@@ -37,18 +39,18 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         await status.ReplayStartedAsync(total, cancellationToken);
         logger.LogInformation("Replay started: rebuilding workflow_state from {Total} events", total);
 
-        await Execute(writing, PrepareRebuildTable, cancellationToken);
+        await RebuildTable.CreateAsync(writing, cancellationToken);
         var progress = new ReplayProgress(total, clock, ProgressInterval);
-        long workflows;
-        await using (var log = await reading.BeginBinaryExportAsync(LogStream.ByWorkflow, cancellationToken))
-        {
-            var events = CountedAsync(LogStream.ReadAsync(log, cancellationToken), progress, ReportAsync, cancellationToken);
-            workflows = await WorkflowStateStore.CopyAsync(
-                writing, RebuildTable, LogStream.FoldByWorkflowAsync(events, cancellationToken), cancellationToken);
-        }
+        var batches = Channel.CreateBounded<List<WorkflowState>>(
+            new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var folding = Task.Run(() => StopBothOnFailure(FoldAsync(reading, batches.Writer, progress, ReportAsync, stop.Token), stop), CancellationToken.None);
+        var copying = Task.Run(() => StopBothOnFailure(CopyAsync(writing, batches.Reader, stop.Token), stop), CancellationToken.None);
+        await Task.WhenAll(folding, copying);
 
-        await ProjectionSwap.SwapInAsync(writing, RebuildTable, cancellationToken);
-        var result = new ReplayResult(progress.Done, workflows, clock.Elapsed);
+        await RebuildTable.AddIndexesAsync(writing, cancellationToken);
+        await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
+        var result = new ReplayResult(await folding, await copying, clock.Elapsed);
         await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
         logger.LogInformation(
             "Replay done: {Events} events into {Workflows} workflows in {Seconds:F2} s ({Rate:F0} events/s)",
@@ -62,21 +64,85 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         }
     }
 
-    /// <summary>Passes the events on, counting them and reporting progress now and then.</summary>
-    private static async IAsyncEnumerable<WorkflowEvent> CountedAsync(
-        IAsyncEnumerable<WorkflowEvent> events,
+    /// <summary>Streams the log grouped by workflow through the fold, handing the states on in batches.</summary>
+    /// <returns>How many events were folded.</returns>
+    private static async Task<long> FoldAsync(
+        NpgsqlConnection reading,
+        ChannelWriter<List<WorkflowState>> batches,
         ReplayProgress progress,
         Func<ReplayProgress, CancellationToken, Task> report,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
-        await foreach (var @event in events.WithCancellation(cancellationToken))
+        try
         {
-            yield return @event;
-            progress.Advance();
-            if (progress.ShouldReport())
+            var fold = new ProjectionFold();
+            var batch = new List<WorkflowState>(BatchSize);
+            await foreach (var @event in LogStream.ReadAsync(reading, LogStream.ByWorkflow, cancellationToken))
             {
-                await report(progress, cancellationToken);
+                if (fold.Add(@event) is { } finished)
+                {
+                    batch.Add(finished);
+                    if (batch.Count == BatchSize)
+                    {
+                        await batches.WriteAsync(batch, cancellationToken);
+                        batch = new List<WorkflowState>(BatchSize);
+                    }
+                }
+
+                progress.Advance();
+                if (progress.ShouldReport())
+                {
+                    await report(progress, cancellationToken);
+                }
             }
+
+            if (fold.Complete() is { } last)
+            {
+                batch.Add(last);
+            }
+
+            await batches.WriteAsync(batch, cancellationToken);
+            batches.Complete();
+            return progress.Done;
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
+            throw;
+        }
+    }
+
+    /// <returns>How many rows were written.</returns>
+    private static async Task<long> CopyAsync(
+        NpgsqlConnection writing, ChannelReader<List<WorkflowState>> batches, CancellationToken cancellationToken)
+    {
+        long rows = 0;
+        await using var copy = await ProjectionCopy.BeginAsync(writing, RebuildTable.Name, cancellationToken);
+        await foreach (var batch in batches.ReadAllAsync(cancellationToken))
+        {
+            foreach (var state in batch)
+            {
+                await copy.WriteAsync(ProjectionRow.Of(state), cancellationToken);
+            }
+
+            rows += batch.Count;
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>A failure on either side cancels the other, so neither waits for a partner that is gone.</summary>
+    private static async Task<T> StopBothOnFailure<T>(Task<T> work, CancellationTokenSource stop)
+    {
+        try
+        {
+            return await work;
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
         }
     }
 
@@ -84,12 +150,6 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
 

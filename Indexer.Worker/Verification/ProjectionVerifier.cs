@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Core.Domain.Projection;
 using Core.Domain.Proofs;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
@@ -23,12 +24,9 @@ public sealed class ProjectionVerifier(NpgsqlDataSource database)
         var latestProof = await ProofStore.LatestAsync(snapshot.Connection, cancellationToken);
 
         using var comparison = new ProjectionComparison();
-        await using (var log = await snapshot.Connection.BeginBinaryExportAsync(LogStream.ByWorkflowOrdinal, cancellationToken))
-        {
-            var rebuilt = LogStream.FoldByWorkflowAsync(LogStream.ReadAsync(log, cancellationToken), cancellationToken)
-                .Select(ProjectionRow.Of);
-            await MergeAsync(ProjectionRowReader.ReadAsync(storedSide.Connection, cancellationToken), rebuilt, comparison, cancellationToken);
-        }
+        var log = LogStream.ReadAsync(snapshot.Connection, LogStream.ByWorkflowOrdinal, cancellationToken);
+        var rebuilt = ProjectionFold.FoldGroupedAsync(log, cancellationToken).Select(ProjectionRow.Of);
+        await MergeAsync(ProjectionRowReader.ReadAsync(storedSide.Connection, cancellationToken), rebuilt, comparison, cancellationToken);
 
         var eventLog = await ProofCalculator.HashLogAsync(snapshot.Connection, cancellationToken);
         return new VerificationResult(

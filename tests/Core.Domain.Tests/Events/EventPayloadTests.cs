@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text;
 using Core.Domain.Events;
 
 namespace Core.Domain.Tests;
@@ -28,7 +29,7 @@ public class EventPayloadTests
     {
         var payload = EventPayload.Write(@event);
 
-        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, payload);
+        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, Encoding.UTF8.GetBytes(payload));
 
         Assert.That(read, Is.EqualTo(@event));
     }
@@ -52,6 +53,27 @@ public class EventPayloadTests
         Assert.That(EventPayload.Write(@event), Is.EqualTo(expected));
     }
 
+    private static IEnumerable<TestCaseData> StoredForms()
+    {
+        TestCaseData Case(WorkflowEvent @event, string payload, string what) => new TestCaseData(@event, payload).SetArgDisplayNames(what);
+
+        yield return Case(
+            Events.Payment(Id, 1, 0, 0, 1, Events.AboveUInt64),
+            $$"""{"to": "{{Events.Payee}}", "from": "{{Events.Payer}}", "amount": "18446744073709551617"}""",
+            "jsonb's key order and spacing");
+        yield return Case(Events.Decision(Id, 1, 0, 0, 1, approved: true, "ok"), """{"reason":"ok","approved":true,"extra":{"a":[1,2]}}""", "an unknown field");
+        yield return Case(Events.Failed(Id, 1, 0, 0, 1, "no \"way\" – 拒否"), """{"r\u0065ason":"no \"way\" \u2013 \u62d2\u5426"}""", "escaped name and value");
+        yield return Case(Events.Completed(Id, 1, 0, 0, 1), """{"reason":"not ours"}""", "a field of another event type");
+    }
+
+    [TestCaseSource(nameof(StoredForms))]
+    public void Read_PayloadAsJsonbStoresIt_GivesEqualEvent(WorkflowEvent @event, string payload)
+    {
+        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, Encoding.UTF8.GetBytes(payload));
+
+        Assert.That(read, Is.EqualTo(@event));
+    }
+
     private static IEnumerable<TestCaseData> UnreadablePayloads()
     {
         TestCaseData Case(EventType type, string payload, string what) => new TestCaseData(type, payload).SetArgDisplayNames(what);
@@ -71,6 +93,10 @@ public class EventPayloadTests
         yield return Case(EventType.WorkflowStarted, """{"initiator":"0x1""", "truncated JSON");
         yield return Case(EventType.WorkflowCompleted, "", "empty payload");
         yield return Case(EventType.WorkflowStarted, "null", "null payload");
+        yield return Case(EventType.WorkflowFailed, """{"reason":"x"} {}""", "trailing data");
+        yield return Case(EventType.WorkflowStarted, """["initiator"]""", "an array");
+        yield return Case(EventType.PaymentExecuted, $$"""{"from":"0x2","to":"0x3","amount":"{{new string('9', 79)}}"}""", "amount above 78 digits");
+        yield return Case(EventType.PaymentExecuted, """{"from":"0x2","to":"0x3","amount":"\u0031"}""", "amount escaped");
     }
 
     [TestCaseSource(nameof(UnreadablePayloads))]
@@ -79,7 +105,7 @@ public class EventPayloadTests
         var at = new EventPosition(7, 1, 2);
 
         Assert.That(
-            () => EventPayload.Read(type, Id, at, 700, payload),
+            () => EventPayload.Read(type, Id, at, 700, Encoding.UTF8.GetBytes(payload)),
             Throws.TypeOf<InvalidEventPayloadException>()
                 .With.Message.Contains($"{type.ToName()} at 7/1/2")
                 .And.InnerException.Not.Null);

@@ -46,6 +46,41 @@ public class ProjectionFoldTests
     }
 
     [Test]
+    public void Add_StreamGroupedByWorkflow_HandsOutEachWorkflowOnceWhenTheNextBegins()
+    {
+        var a = PathTo(WorkflowPhase.Completed, Events.WorkflowA);
+        var b = PathTo(WorkflowPhase.Failed, Events.WorkflowB);
+        var fold = new ProjectionFold();
+
+        var handedOut = a.Concat(b).Select(fold.Add).ToList();
+        var last = fold.Complete();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(handedOut.Take(a.Length), Is.All.Null);
+            Assert.That(handedOut[a.Length], Is.EqualTo(Replay(a)));
+            Assert.That(handedOut.Skip(a.Length + 1), Is.All.Null);
+            Assert.That(last, Is.EqualTo(Replay(b)));
+            Assert.That(fold.Complete(), Is.Null, "a completed stream has nothing left");
+        });
+    }
+
+    [Test]
+    public void Add_WorkflowWithAStartingState_ContinuesFromIt()
+    {
+        var path = PathTo(WorkflowPhase.Completed);
+        var stored = Replay(path.Take(2));
+        var fold = new ProjectionFold(id => id == Events.WorkflowA ? stored : null);
+
+        foreach (var @event in path.Skip(2))
+        {
+            fold.Add(@event);
+        }
+
+        Assert.That(fold.Complete(), Is.EqualTo(Replay(path)));
+    }
+
+    [Test]
     public void Fold_NoEvents_IsEmpty()
     {
         Assert.That(ProjectionFold.Fold([]), Is.Empty);

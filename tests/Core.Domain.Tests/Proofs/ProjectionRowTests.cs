@@ -30,6 +30,42 @@ public class ProjectionRowTests
             WorkflowJson.WriteAnomalies(state.Anomalies))));
     }
 
+    [TestCase(WorkflowPhase.Started)]
+    [TestCase(WorkflowPhase.Completed)]
+    [TestCase(WorkflowPhase.Rejected)]
+    [TestCase(WorkflowPhase.Failed)]
+    public void ToState_OfTheRowOfAState_GivesThatState(WorkflowPhase phase)
+    {
+        var state = Scenarios.StateIn(phase);
+
+        Assert.That(ProjectionRow.Of(state).ToState(), Is.EqualTo(state));
+    }
+
+    [Test]
+    public void ToState_UnknownPhase_ThrowsFormatException() =>
+        Assert.That(() => (ProofSamples.RowOfA with { Phase = "paused" }).ToState(), Throws.TypeOf<FormatException>());
+
+    [Test]
+    public void WithCanonicalJson_JsonbTextForm_GivesTheCanonicalText()
+    {
+        var canonical = ProofSamples.RowOfA;
+        var settlement = Scenarios.StateIn(WorkflowPhase.Completed).Settlements[0];
+        var asJsonbShowsIt = canonical with
+        {
+            Settlements = $$"""[{"to": "{{settlement.To}}", "from": "{{settlement.From}}", "amount": "{{settlement.Amount}}", "timestamp": {{settlement.Timestamp}}}]""",
+        };
+
+        Assert.That(asJsonbShowsIt.WithCanonicalJson(), Is.EqualTo(canonical));
+    }
+
+    [Test]
+    public void WithCanonicalJson_ValueTheCanonicalTextCannotHold_StaysAsStored()
+    {
+        var edited = ProofSamples.RowOfA with { Decisions = """[{"approved": true, "reason": "ok", "timestamp": 1, "note": "by hand"}]""", Anomalies = "{}" };
+
+        Assert.That(edited.WithCanonicalJson(), Is.EqualTo(edited));
+    }
+
     [Test]
     public void Compare_EqualRows_FindsNothing() =>
         Assert.That(ProjectionRowComparison.Compare(ProofSamples.RowOfA, ProofSamples.RowOfA with { }), Is.Empty);

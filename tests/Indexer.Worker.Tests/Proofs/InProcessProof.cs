@@ -1,3 +1,4 @@
+using System.Text;
 using Core.Domain.Events;
 using Core.Domain.Projection;
 using Core.Domain.Proofs;
@@ -41,7 +42,7 @@ internal static class InProcessProof
         row.WorkflowId,
         new EventPosition(row.BlockNumber, row.TransactionIndex, row.LogIndex),
         row.BlockTimestamp,
-        row.Payload);
+        Encoding.UTF8.GetBytes(row.Payload));
 
     private sealed record LogRow(
         string WorkflowId, string EventType, string Payload, long BlockNumber, int TransactionIndex, int LogIndex, long BlockTimestamp);
