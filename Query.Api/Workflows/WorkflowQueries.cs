@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Query.Api.Workflows;
@@ -7,7 +9,7 @@ namespace Query.Api.Workflows;
 /// The SQL behind /workflows: one statement, one round trip per answer, read column by column (no
 /// mapping by reflection). Npgsql prepares them on each connection after their second use.
 /// </summary>
-public sealed class WorkflowQueries(NpgsqlDataSource database)
+public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOptions> json)
 {
     // Newest first by the position of each workflow's first event: a total, stable order. An index-only
     // scan of workflow_state_newest_first (migration 0007), which carries the summary's columns.
@@ -31,10 +33,6 @@ public sealed class WorkflowQueries(NpgsqlDataSource database)
         ORDER BY e.block_number, e.transaction_index, e.log_index
         """;
 
-    private const int FirstEventColumn = 11;
-
-    private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
-
     public async Task<IReadOnlyList<WorkflowSummary>> ListAsync(int limit, long offset, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(ListNewestFirst);
@@ -51,41 +49,18 @@ public sealed class WorkflowQueries(NpgsqlDataSource database)
         return page;
     }
 
-    public async Task<WorkflowDetail?> FindAsync(string workflowId, CancellationToken cancellationToken)
+    private JsonWriterOptions WriterOptions => new() { Encoder = json.Value.SerializerOptions.Encoder };
+
+    /// <returns>The workflow's answer as JSON (<see cref="WorkflowDetailJson"/>), or null when no such workflow was observed.</returns>
+    public async Task<byte[]?> FindAsync(string workflowId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(SelectOneWithTimeline);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflowId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var workflow = new WorkflowView(
-            reader.GetString(0), reader.GetString(1), reader.GetString(2), NullableString(reader, 3), NullableInt64(reader, 4),
-            NullableInt64(reader, 5), NullableString(reader, 6), reader.GetString(7));
-        var decisions = Parse<DecisionView>(reader.GetString(8));
-        var settlements = Parse<SettlementView>(reader.GetString(9));
-        var anomalies = Parse<JsonElement>(reader.GetString(10));
-        var timeline = new List<TimelineEvent>();
-        if (!reader.IsDBNull(FirstEventColumn))
-        {
-            do
-            {
-                timeline.Add(new TimelineEvent(
-                    reader.GetString(11), reader.GetInt64(12), reader.GetInt32(13), reader.GetInt32(14), reader.GetString(15),
-                    NullableString(reader, 16), reader.GetString(17), reader.GetInt64(18),
-                    JsonSerializer.Deserialize<JsonElement>(reader.GetString(19))));
-            }
-            while (await reader.ReadAsync(cancellationToken));
-        }
-
-        return new WorkflowDetail(workflow, decisions, settlements, timeline, anomalies);
+        return await reader.ReadAsync(cancellationToken) ? await WorkflowDetailJson.WriteAsync(reader, WriterOptions, cancellationToken) : null;
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
     private static long? NullableInt64(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
-
-    private static List<T> Parse<T>(string json) => JsonSerializer.Deserialize<List<T>>(json, StoredJson) ?? [];
 }
