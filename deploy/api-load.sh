@@ -9,7 +9,9 @@
 # Settings (environment): API_LOAD_DIR (/tmp/x402-api-bench), API_LOAD_PG_PORT (55491),
 # API_LOAD_PORT (47613), API_LOAD_CONNECTIONS (64), API_LOAD_THREADS (2), API_LOAD_DURATION (8s),
 # API_LOAD_REUSE_DB=1 keeps the database of the previous run when it holds WORKFLOWS workflows,
-# API_LOAD_API_DLL runs another build of Query.Api (e.g. an older one, for a before/after table).
+# API_LOAD_SHARED_BUFFERS (2GB: the database fits; PostgreSQL's default 128MB does not),
+# API_LOAD_API_DLL and API_LOAD_MIGRATIONS_DLL run other builds of Query.Api and Migrations (e.g. older
+# ones, for a before/after table).
 # Query.Api's own settings (DB_POOL_SIZE, CACHE_SIZE_MB, …) pass through from the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,7 @@ api="http://127.0.0.1:$api_port"
 command -v wrk >/dev/null || { say "wrk is missing: apt-get install -y wrk"; exit 1; }
 [[ -n ${API_LOAD_API_DLL:-} ]] || dotnet build X402.sln -c Release --verbosity quiet -nologo >/dev/null
 api_dll=${API_LOAD_API_DLL:-$(bin_of Query.Api)}
+migrations_dll=${API_LOAD_MIGRATIONS_DLL:-$(bin_of Migrations)}
 
 api_pid=
 cleanup() {
@@ -38,14 +41,20 @@ cleanup() {
 trap cleanup EXIT
 
 start_private_postgres "$dir" "$pg_port"
+# Sized as a production server would be for this database (it then fits in memory); initdb's default is 128MB.
+if [[ $(psql_admin "$dir" "$pg_port" -d postgres -tAc "SHOW shared_buffers") != "${API_LOAD_SHARED_BUFFERS:-2GB}" ]]; then
+  psql_admin "$dir" "$pg_port" -d postgres -c "ALTER SYSTEM SET shared_buffers = '${API_LOAD_SHARED_BUFFERS:-2GB}'"
+  stop_private_postgres "$dir"
+  start_private_postgres "$dir" "$pg_port"
+fi
 stored=$(psql_admin "$dir" "$pg_port" -d x402 -tAc "SELECT count(*) FROM workflow_state" 2>/dev/null || echo 0)
 if [[ ${API_LOAD_REUSE_DB:-0} == 1 && $stored == "$workflows" ]]; then
   say "reusing the database of the previous run ($stored workflows)"
-  DATABASE_URL=$owner_url dotnet "$(bin_of Migrations)" >/dev/null
+  DATABASE_URL=$owner_url dotnet "$migrations_dll" >/dev/null
   psql_admin "$dir" "$pg_port" -d x402 -c "VACUUM ANALYZE workflow_state"
 else
   recreate_database "$dir" "$pg_port"
-  DATABASE_URL=$owner_url dotnet "$(bin_of Migrations)" >/dev/null
+  DATABASE_URL=$owner_url dotnet "$migrations_dll" >/dev/null
   say "writing $workflows synthetic workflows…"
   started=$(date +%s)
   PGPASSWORD=x402-demo psql -h 127.0.0.1 -p "$pg_port" -U x402 -d x402 -v ON_ERROR_STOP=1 -q \
@@ -55,6 +64,10 @@ else
 fi
 
 psql_admin "$dir" "$pg_port" -d x402 -tAc "SELECT workflow_id FROM workflow_state" >"$dir/ids.txt"
+# As on a server that has been answering for a while: the tables and indexes in shared buffers.
+psql_admin "$dir" "$pg_port" -d x402 -tAc "CREATE EXTENSION IF NOT EXISTS pg_prewarm;
+  SELECT sum(pg_prewarm(c.oid)) FROM pg_class c WHERE c.relname IN ('chain_event', 'workflow_state') OR c.oid IN (
+    SELECT indexrelid FROM pg_index WHERE indrelid IN ('chain_event'::regclass, 'workflow_state'::regclass))" >/dev/null
 deep_offset=$((workflows * 98 / 100))
 
 DATABASE_URL=$owner_url HOST=127.0.0.1 PORT=$api_port dotnet "$api_dll" >"$dir/logs/api.log" 2>&1 &
@@ -73,16 +86,21 @@ end
 LUA
 cat "$dir/report.lua" >"$dir/random-id.lua"
 cat >>"$dir/random-id.lua" <<LUA
-local ids = {}
-for line in io.lines("$dir/ids.txt") do ids[#ids + 1] = line end
-math.randomseed(402)
+-- Every thread, and every run, draws its own sequence: no id is more likely to be asked twice than chance makes it.
+local threads = 0
+setup = function(thread) threads = threads + 1; thread:set("thread_number", threads) end
+init = function(args)
+  ids = {}
+  for line in io.lines("$dir/ids.txt") do ids[#ids + 1] = line end
+  math.randomseed(os.time() * 1000 + thread_number)
+end
 request = function() return wrk.format("GET", "/workflows/" .. ids[math.random(#ids)]) end
 LUA
 
 run() {
   local label=$1 script=$2 path=$3 result
-  # A short warm-up first (JIT, connection pool, first plan), not measured.
-  wrk -t "$threads" -c "$connections" -d 2s -s "$script" "$api$path" >/dev/null
+  # A warm-up first (tiered JIT, connection pool, prepared statements), not measured.
+  wrk -t "$threads" -c "$connections" -d 5s -s "$script" "$api$path" >/dev/null
   result=$(wrk -t "$threads" -c "$connections" -d "$duration" --timeout 2s -s "$script" "$api$path" | sed -n 's/^RESULT //p')
   read -r rps p50 p99 errors <<<"$result"
   printf '| %-36s | %10s | %8s | %8s | %6s |\n' "$label" "$rps" "$p50" "$p99" "$errors"
