@@ -21,4 +21,15 @@ public sealed class ApiOptions
 
     [ConfigurationKeyName("DB_COMMAND_TIMEOUT_S")]
     public int DbCommandTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Memory for reusable answers (serialized JSON); 0 stores none, so every request reads the database.</summary>
+    [ConfigurationKeyName("CACHE_SIZE_MB")]
+    public int CacheSizeMegabytes { get; set; } = 64;
+
+    /// <summary>
+    /// How old the last read of the data version (and of /status) may be when a request arrives: a
+    /// commit is visible to every request that arrives this long after it. 0 reads it for every request.
+    /// </summary>
+    [ConfigurationKeyName("CACHE_MAX_STALENESS_MS")]
+    public int CacheMaxStalenessMilliseconds { get; set; } = 5;
 }

@@ -39,6 +39,16 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("DB_COMMAND_TIMEOUT_S must be between 1 and 600");
         }
 
+        if (options.CacheSizeMegabytes is < 0 or > 16384)
+        {
+            failures.Add("CACHE_SIZE_MB must be between 0 and 16384");
+        }
+
+        if (options.CacheMaxStalenessMilliseconds is < 0 or > 60000)
+        {
+            failures.Add("CACHE_MAX_STALENESS_MS must be between 0 and 60000");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using FluentValidation;
+using Query.Api.Caching;
 
 namespace Query.Api.Workflows;
 
@@ -10,6 +12,7 @@ public static class WorkflowEndpoints
             [AsParameters] WorkflowListRequest request,
             IValidator<WorkflowListRequest> validator,
             WorkflowQueries queries,
+            CachedAnswers answers,
             CancellationToken cancellationToken) =>
         {
             var validation = await validator.ValidateAsync(request, cancellationToken);
@@ -18,13 +21,18 @@ public static class WorkflowEndpoints
                 return Results.ValidationProblem(validation.ToDictionary());
             }
 
-            return Results.Ok(await queries.ListAsync(request.LimitValue, request.OffsetValue, cancellationToken));
+            var (limit, offset) = (request.LimitValue, request.OffsetValue);
+            return await answers.GetAsync(
+                string.Create(CultureInfo.InvariantCulture, $"/workflows?limit={limit}&offset={offset}"),
+                token => queries.ListAsync(limit, offset, token),
+                cancellationToken);
         });
 
         app.MapGet("/workflows/{id}", async (
             string id,
             IValidator<WorkflowIdRequest> validator,
             WorkflowQueries queries,
+            CachedAnswers answers,
             CancellationToken cancellationToken) =>
         {
             var request = new WorkflowIdRequest(id);
@@ -34,13 +42,12 @@ public static class WorkflowEndpoints
                 return Results.ValidationProblem(validation.ToDictionary());
             }
 
-            var workflow = await queries.FindAsync(request.Normalized, cancellationToken);
-            return workflow is null
-                ? Results.Problem(
-                    statusCode: StatusCodes.Status404NotFound,
-                    title: "Workflow not found",
-                    detail: $"No workflow {request.Normalized} has been observed.")
-                : Results.Ok(workflow);
+            var workflow = await answers.FindAsync(
+                "/workflows/" + request.Normalized, token => queries.FindAsync(request.Normalized, token), cancellationToken);
+            return workflow ?? Results.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Workflow not found",
+                detail: $"No workflow {request.Normalized} has been observed.");
         });
     }
 }

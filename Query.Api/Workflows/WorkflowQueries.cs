@@ -1,98 +1,66 @@
 using System.Text.Json;
-using Dapper;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Query.Api.Workflows;
 
-/// <summary>The SQL behind /workflows. Each query is served by an index of migration 0001 or 0002.</summary>
-public sealed class WorkflowQueries(NpgsqlDataSource database)
+/// <summary>
+/// The SQL behind /workflows: one statement, one round trip per answer, read column by column (no
+/// mapping by reflection). Npgsql prepares them on each connection after their second use.
+/// </summary>
+public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOptions> json)
 {
-    // Newest first by the position of each workflow's first event: a total, stable order.
+    // Newest first by the position of each workflow's first event: a total, stable order. An index-only
+    // scan of workflow_state_newest_first (migration 0007), which carries the summary's columns.
     private const string ListNewestFirst = """
-        SELECT workflow_id AS WorkflowId, status AS Status, initiator AS Initiator,
-               started_at AS StartedAt, completed_at AS CompletedAt
+        SELECT workflow_id, status, initiator, started_at, completed_at
         FROM workflow_state
         ORDER BY first_event_block DESC, first_event_transaction_index DESC, first_event_log_index DESC
-        LIMIT @Limit OFFSET @Offset
+        LIMIT $1 OFFSET $2
         """;
 
-    private const string SelectOne = """
-        SELECT workflow_id AS WorkflowId, status AS Status, phase AS Phase, initiator AS Initiator,
-               started_at AS StartedAt, completed_at AS CompletedAt, failure_reason AS FailureReason,
-               settled_total::text AS SettledTotal, decisions::text AS Decisions,
-               settlements::text AS Settlements, anomalies::text AS Anomalies
-        FROM workflow_state
-        WHERE workflow_id = @Id
+    // The workflow's row, repeated beside each of its events in canonical order (one row with null event
+    // columns when it has none): one statement, so row and timeline come from one snapshot.
+    private const string SelectOneWithTimeline = """
+        SELECT w.workflow_id, w.status, w.phase, w.initiator, w.started_at, w.completed_at, w.failure_reason,
+               w.settled_total::text, w.decisions::text, w.settlements::text, w.anomalies::text,
+               e.event_type, e.block_number, e.transaction_index, e.log_index, e.tx_hash, e.tx_sender,
+               e.block_hash, e.block_timestamp, e.payload::text
+        FROM workflow_state w
+        LEFT JOIN chain_event e ON e.workflow_id = w.workflow_id
+        WHERE w.workflow_id = $1
+        ORDER BY e.block_number, e.transaction_index, e.log_index
         """;
-
-    private const string SelectTimeline = """
-        SELECT event_type AS EventType, block_number AS BlockNumber, transaction_index AS TransactionIndex,
-               log_index AS LogIndex, tx_hash AS TxHash, tx_sender AS TxSender, block_hash AS BlockHash,
-               block_timestamp AS BlockTimestamp, payload::text AS Payload
-        FROM chain_event
-        WHERE workflow_id = @Id
-        ORDER BY block_number, transaction_index, log_index
-        """;
-
-    private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
 
     public async Task<IReadOnlyList<WorkflowSummary>> ListAsync(int limit, long offset, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<WorkflowSummary>(
-            new CommandDefinition(ListNewestFirst, new { Limit = limit, Offset = offset }, cancellationToken: cancellationToken));
-        return rows.AsList();
-    }
-
-    public async Task<WorkflowDetail?> FindAsync(string workflowId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<StoredWorkflow>(
-            new CommandDefinition(SelectOne, new { Id = workflowId }, snapshot, cancellationToken: cancellationToken));
-        if (row is null)
+        await using var command = database.CreateCommand(ListNewestFirst);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var page = new List<WorkflowSummary>(limit);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            page.Add(new WorkflowSummary(
+                reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableInt64(reader, 3), NullableInt64(reader, 4)));
         }
 
-        var timeline = await connection.QueryAsync<StoredEvent>(
-            new CommandDefinition(SelectTimeline, new { Id = workflowId }, snapshot, cancellationToken: cancellationToken));
-        return new WorkflowDetail(
-            new WorkflowView(row.WorkflowId, row.Status, row.Phase, row.Initiator, row.StartedAt, row.CompletedAt, row.FailureReason, row.SettledTotal),
-            Parse<DecisionView>(row.Decisions),
-            Parse<SettlementView>(row.Settlements),
-            timeline.Select(stored => stored.ToTimelineEvent()).ToList(),
-            Parse<JsonElement>(row.Anomalies));
+        return page;
     }
 
-    private static List<T> Parse<T>(string json) => JsonSerializer.Deserialize<List<T>>(json, StoredJson) ?? [];
+    private JsonWriterOptions WriterOptions => new() { Encoder = json.Value.SerializerOptions.Encoder };
 
-    private sealed record StoredWorkflow(
-        string WorkflowId,
-        string Status,
-        string Phase,
-        string? Initiator,
-        long? StartedAt,
-        long? CompletedAt,
-        string? FailureReason,
-        string SettledTotal,
-        string Decisions,
-        string Settlements,
-        string Anomalies);
-
-    private sealed record StoredEvent(
-        string EventType,
-        long BlockNumber,
-        int TransactionIndex,
-        int LogIndex,
-        string TxHash,
-        string? TxSender,
-        string BlockHash,
-        long BlockTimestamp,
-        string Payload)
+    /// <returns>The workflow's answer as JSON (<see cref="WorkflowDetailJson"/>), or null when no such workflow was observed.</returns>
+    public async Task<byte[]?> FindAsync(string workflowId, CancellationToken cancellationToken)
     {
-        public TimelineEvent ToTimelineEvent() => new(
-            EventType, BlockNumber, TransactionIndex, LogIndex, TxHash, TxSender, BlockHash, BlockTimestamp,
-            JsonSerializer.Deserialize<JsonElement>(Payload));
+        await using var command = database.CreateCommand(SelectOneWithTimeline);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflowId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? await WorkflowDetailJson.WriteAsync(reader, WriterOptions, cancellationToken) : null;
     }
+
+    private static string? NullableString(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+
+    private static long? NullableInt64(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
 }

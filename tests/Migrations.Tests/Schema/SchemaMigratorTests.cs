@@ -98,7 +98,7 @@ public sealed class SchemaMigratorTests
     [TestCase("chain_event_tx_log_unique", "chain_event", "UNIQUE INDEX", "(tx_hash, log_index)")]
     [TestCase("chain_event_canonical_order", "chain_event", "UNIQUE INDEX", "(block_number, transaction_index, log_index)")]
     [TestCase("chain_event_workflow_timeline", "chain_event", "INDEX", "(workflow_id, block_number, transaction_index, log_index)")]
-    [TestCase("workflow_state_newest_first", "workflow_state", "INDEX", "(first_event_block DESC, first_event_transaction_index DESC, first_event_log_index DESC)")]
+    [TestCase("workflow_state_newest_first", "workflow_state", "INDEX", "(first_event_block DESC, first_event_transaction_index DESC, first_event_log_index DESC) INCLUDE (workflow_id, status, initiator, started_at, completed_at)")]
     [TestCase("workflow_state_status", "workflow_state", "INDEX", "(status)")]
     public async Task Apply_CreatesTheIndexesTheQueriesNeed(string index, string table, string kind, string columns)
     {

@@ -11,6 +11,7 @@ internal static class Scripts
         "0004_reader_role.sql",
         "0005_reorgs_and_writers.sql",
         "0006_determinism_proofs.sql",
+        "0007_covering_list_index.sql",
     ];
 
     public static readonly string[] Tables =

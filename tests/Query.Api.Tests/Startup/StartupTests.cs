@@ -82,6 +82,8 @@ public sealed class StartupTests
     [TestCase("HOST", "not-an-address")]
     [TestCase("DB_POOL_SIZE", "many")]
     [TestCase("DB_COMMAND_TIMEOUT_S", "0")]
+    [TestCase("CACHE_SIZE_MB", "-1")]
+    [TestCase("CACHE_MAX_STALENESS_MS", "60001")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());

@@ -28,11 +28,17 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// <summary>Everything the process printed so far, for assertion messages.</summary>
     public string Output => _process.Output;
 
-    /// <summary>Starts the API the way it is deployed (HOST, PORT, DATABASE_URL) and waits until GET /health answers.</summary>
-    public static async Task<ApiProcess> StartAsync(string databaseUrl)
+    /// <summary>Starts the API the way it is deployed (HOST, PORT, DATABASE_URL, and any <paramref name="settings"/>) and waits until GET /health answers.</summary>
+    public static async Task<ApiProcess> StartAsync(string databaseUrl, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort.Next();
-        var process = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], Environment(databaseUrl, port));
+        var environment = Environment(databaseUrl, port);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var process = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], environment);
         var api = new ApiProcess(process, port);
         try
         {

@@ -105,19 +105,19 @@ internal static class Seed
         await status.ChainAsync(ChainHead, ConfirmedHead, CancellationToken.None);
     }
 
-    private static IngestedRange Range(long from, long to, params IngestedEvent[] events) =>
+    public static IngestedRange Range(long from, long to, params IngestedEvent[] events) =>
         new(from, to, events, SkippedLogs: 0, events.Select(log => log.Event.Position.BlockNumber).Append(to).Distinct().Order().Select(Block).ToList());
 
     private static ChainBlock Block(long number) => new(number, BlockHashOf(number), BlockHashOf(number - 1), TimestampOf(number));
 
-    private static IngestedEvent Log(
+    public static IngestedEvent Log(
         long block, int transactionIndex, int logIndex, string sender, Func<EventPosition, long, WorkflowEvent> create)
     {
         var @event = create(new EventPosition(block, transactionIndex, logIndex), TimestampOf(block));
         return new IngestedEvent(@event, TxHashOf(block, transactionIndex), sender, BlockHashOf(block));
     }
 
-    private static string WorkflowId(string name) => Hash("workflow:" + name);
+    public static string WorkflowId(string name) => Hash("workflow:" + name);
 
     private static string Hash(string text) =>
         "0x" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLower(CultureInfo.InvariantCulture);

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+
+namespace Query.Api.Caching;
+
+/// <summary>
+/// Serialized answers kept per <see cref="DataVersion"/>, least recently used first out, in at most
+/// <see cref="CacheSettings.CapacityBytes"/> (bodies plus a fixed charge per entry). Answers of older
+/// versions are never looked up again and so are the first to go. Concurrent requests for one missing
+/// answer share one database read.
+/// </summary>
+public sealed class AnswerCache(CacheSettings settings)
+{
+    /// <summary>What an entry costs beyond its body: the key, the list node and the dictionary slot.</summary>
+    public const int EntryOverheadBytes = 256;
+
+    // One answer may take at most this share of the cache, so one huge timeline cannot flush the rest.
+    private const int LargestShare = 8;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<AnswerKey, LinkedListNode<Entry>> _entries = [];
+    private readonly LinkedList<Entry> _leastRecentFirst = new();
+    private readonly ConcurrentDictionary<AnswerKey, Lazy<Task<byte[]>>> _reading = new();
+    private long _sizeBytes;
+
+    public long CapacityBytes => settings.CapacityBytes;
+
+    public long SizeBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sizeBytes;
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <param name="read">Reads the answer from the database; it runs on behalf of every waiting request, so it gets the application's token, not one request's.</param>
+    public Task<byte[]> GetOrReadAsync(
+        AnswerKey key, Func<CancellationToken, Task<byte[]>> read, CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        if (TryGet(key, out var body))
+        {
+            return Task.FromResult(body);
+        }
+
+        var shared = _reading.GetOrAdd(key, missing => new Lazy<Task<byte[]>>(() => ReadAndKeepAsync(missing, read, stopping)));
+        return shared.Value.WaitAsync(cancellationToken);
+    }
+
+    public bool TryGet(AnswerKey key, out byte[] body)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var node))
+            {
+                _leastRecentFirst.Remove(node);
+                _leastRecentFirst.AddLast(node);
+                body = node.Value.Body;
+                return true;
+            }
+        }
+
+        body = [];
+        return false;
+    }
+
+    public void Keep(AnswerKey key, byte[] body)
+    {
+        var cost = CostOf(key, body);
+        if (cost > settings.CapacityBytes / LargestShare)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(key, out var existing))
+            {
+                Drop(existing);
+            }
+
+            while (_sizeBytes + cost > settings.CapacityBytes && _leastRecentFirst.First is { } oldest)
+            {
+                Drop(oldest);
+            }
+
+            _entries[key] = _leastRecentFirst.AddLast(new Entry(key, body, cost));
+            _sizeBytes += cost;
+        }
+    }
+
+    private async Task<byte[]> ReadAndKeepAsync(AnswerKey key, Func<CancellationToken, Task<byte[]>> read, CancellationToken stopping)
+    {
+        try
+        {
+            var body = await read(stopping);
+            Keep(key, body);
+            return body;
+        }
+        finally
+        {
+            _reading.TryRemove(key, out _);
+        }
+    }
+
+    private void Drop(LinkedListNode<Entry> node)
+    {
+        _leastRecentFirst.Remove(node);
+        _entries.Remove(node.Value.Key);
+        _sizeBytes -= node.Value.Cost;
+    }
+
+    private static long CostOf(AnswerKey key, byte[] body) => body.Length + (2L * key.Request.Length) + EntryOverheadBytes;
+
+    private sealed record Entry(AnswerKey Key, byte[] Body, long Cost);
+}
+
+/// <summary>One answer of one data version: <paramref name="Request"/> names the endpoint and its (normalized) parameters.</summary>
+public readonly record struct AnswerKey(DataVersion Version, string Request);

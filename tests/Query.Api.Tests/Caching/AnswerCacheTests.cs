@@ -1,0 +1,112 @@
+using System.Text;
+using NUnit.Framework;
+using Query.Api.Caching;
+
+namespace Query.Api.Tests.Caching;
+
+public sealed class AnswerCacheTests
+{
+    private const long Capacity = 64 * 1024;
+
+    private static readonly DataVersion Version = new(CheckpointRowVersion: 1, ProjectionFile: 2, ReplayFinishedAt: null);
+
+    [Test]
+    public void Keep_FarMoreThanTheCapacity_StaysWithinItAndKeepsTheMostRecentlyUsed()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        var body = new byte[1000];
+        var first = Key("/workflows/first");
+        cache.Keep(first, body);
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            cache.Keep(Key($"/workflows/{i}"), body);
+            cache.TryGet(first, out _);
+            Assert.That(cache.SizeBytes, Is.LessThanOrEqualTo(Capacity));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cache.Count, Is.LessThan(Capacity / body.Length));
+            Assert.That(cache.TryGet(first, out _), Is.True, "used after every insertion, so never the least recently used");
+            Assert.That(cache.TryGet(Key("/workflows/9999"), out _), Is.True, "the newest");
+            Assert.That(cache.TryGet(Key("/workflows/0"), out _), Is.False, "the oldest untouched one went first");
+        });
+    }
+
+    [Test]
+    public void Keep_AnswerLargerThanItsShareOfTheCapacity_IsNotKept()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        cache.Keep(Key("/small"), new byte[100]);
+
+        cache.Keep(Key("/huge"), new byte[Capacity / 4]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cache.TryGet(Key("/huge"), out _), Is.False);
+            Assert.That(cache.TryGet(Key("/small"), out _), Is.True, "nothing was evicted to make room");
+        });
+    }
+
+    [Test]
+    public void Keep_ZeroCapacity_KeepsNothing()
+    {
+        var cache = new AnswerCache(new CacheSettings(0, TimeSpan.Zero));
+
+        cache.Keep(Key("/stats"), Encoding.UTF8.GetBytes("{}"));
+
+        Assert.That((cache.Count, cache.SizeBytes), Is.EqualTo((0, 0L)));
+    }
+
+    [Test]
+    public void TryGet_SameRequestOfAnotherVersion_Misses()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        cache.Keep(Key("/stats"), Encoding.UTF8.GetBytes("{}"));
+
+        var replayed = Version with { ProjectionFile = 3 };
+
+        Assert.That(cache.TryGet(new AnswerKey(replayed, "/stats"), out _), Is.False);
+    }
+
+    [Test]
+    public async Task GetOrRead_ConcurrentMissesOfOneAnswer_ReadItOnceAndKeepIt()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        var reads = 0;
+        var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var waiting = Enumerable.Range(0, 10)
+            .Select(_ => cache.GetOrReadAsync(Key("/stats"), _ => { Interlocked.Increment(ref reads); return answer.Task; }, CancellationToken.None, CancellationToken.None))
+            .ToList();
+        answer.SetResult(Encoding.UTF8.GetBytes("{}"));
+        var bodies = await Task.WhenAll(waiting);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reads, Is.EqualTo(1));
+            Assert.That(bodies.Select(Encoding.UTF8.GetString), Is.All.EqualTo("{}"));
+            Assert.That(cache.TryGet(Key("/stats"), out _), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task GetOrRead_FailedRead_IsNotKeptAndTheNextRequestReadsAgain()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+
+        Assert.ThrowsAsync<TimeoutException>(() => cache.GetOrReadAsync(
+            Key("/stats"), _ => Task.FromException<byte[]>(new TimeoutException("database down")), CancellationToken.None, CancellationToken.None));
+        var countAfterFailure = cache.Count;
+        var body = await cache.GetOrReadAsync(Key("/stats"), _ => Task.FromResult(Encoding.UTF8.GetBytes("{}")), CancellationToken.None, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(countAfterFailure, Is.Zero);
+            Assert.That(Encoding.UTF8.GetString(body), Is.EqualTo("{}"));
+        });
+    }
+
+    private static AnswerKey Key(string request) => new(Version, request);
+}
