@@ -1,7 +1,7 @@
 using Core.Domain.Events;
 using Indexer.Worker.Ingestion;
+using Migrations.Copy;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Indexer.Worker.EventLog;
 
@@ -30,32 +30,25 @@ public static class ChainEventStore
             return;
         }
 
-        await using var copy = await connection.BeginBinaryImportAsync(CopyIn, cancellationToken);
+        await using var copy = await BinaryCopyWriter.BeginAsync(connection, CopyIn, cancellationToken);
         foreach (var ingested in events)
         {
             var @event = ingested.Event;
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(ingested.IdFor(chainId, contractAddress), NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(chainId, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(contractAddress, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(@event.WorkflowId, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(@event.Type.ToName(), NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(EventPayload.Write(@event), NpgsqlDbType.Jsonb, cancellationToken);
-            await copy.WriteAsync(@event.Position.BlockNumber, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(@event.Position.TransactionIndex, NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(@event.Position.LogIndex, NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(ingested.TxHash, NpgsqlDbType.Varchar, cancellationToken);
-            if (ingested.TxSender is null)
-            {
-                await copy.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await copy.WriteAsync(ingested.TxSender, NpgsqlDbType.Varchar, cancellationToken);
-            }
-
-            await copy.WriteAsync(ingested.BlockHash, NpgsqlDbType.Varchar, cancellationToken);
-            await copy.WriteAsync(@event.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
+            copy.StartRow(13);
+            copy.Uuid(ingested.IdFor(chainId, contractAddress));
+            copy.Int64(chainId);
+            copy.Text(contractAddress);
+            copy.Text(@event.WorkflowId);
+            copy.Text(@event.Type.ToName());
+            copy.Jsonb(EventPayload.Write(@event));
+            copy.Int64(@event.Position.BlockNumber);
+            copy.Int32(@event.Position.TransactionIndex);
+            copy.Int32(@event.Position.LogIndex);
+            copy.Text(ingested.TxHash);
+            copy.Text(ingested.TxSender);
+            copy.Text(ingested.BlockHash);
+            copy.Int64(@event.Timestamp);
+            await copy.EndRowAsync(cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);

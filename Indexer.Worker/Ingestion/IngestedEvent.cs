@@ -1,5 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.Unicode;
 using Core.Domain.Events;
 
 namespace Indexer.Worker.Ingestion;
@@ -14,9 +15,15 @@ public sealed record IngestedEvent(WorkflowEvent Event, string TxHash, string? T
     /// </summary>
     public Guid IdFor(long chainId, string contractAddress)
     {
-        var key = Encoding.ASCII.GetBytes($"{chainId}:{contractAddress}:{TxHash}:{Event.Position.LogIndex}");
+        // The key is ASCII (digits, hex, colons); written in place, it costs no allocation per event.
+        Span<byte> key = stackalloc byte[256];
+        if (!Utf8.TryWrite(key, CultureInfo.InvariantCulture, $"{chainId}:{contractAddress}:{TxHash}:{Event.Position.LogIndex}", out var length))
+        {
+            throw new ArgumentException("The contract address or transaction hash is too long to be a log's identity.");
+        }
+
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(key, hash);
+        SHA256.HashData(key[..length], hash);
         var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);

@@ -12,7 +12,7 @@ public sealed class RangeSizerTests
         Assert.Multiple(() =>
         {
             Assert.That(new RangeSizer(2000, 5000).NextSize, Is.EqualTo(RangeSizer.FirstRange));
-            Assert.That(new RangeSizer(8, 5000).NextSize, Is.EqualTo(8));
+            Assert.That(new RangeSizer(5, 5000).NextSize, Is.EqualTo(5));
             Assert.That(new RangeSizer(8, 5000).HasAnswered, Is.False);
         });
     }
@@ -22,7 +22,7 @@ public sealed class RangeSizerTests
     {
         var sizer = new RangeSizer(2000, 5000);
 
-        sizer.Answered(blocks: 32, logs: 32 * 1460);
+        sizer.Answered(blocks: 8, logs: 8 * 1460);
 
         Assert.That(sizer.NextSize, Is.EqualTo(3), "5000 logs at 1460 a block");
     }
@@ -32,13 +32,13 @@ public sealed class RangeSizerTests
     {
         var sizer = new RangeSizer(2000, 5000);
         var sizes = new List<int>();
-        for (var answer = 0; answer < 8; answer++)
+        for (var answer = 0; answer < 10; answer++)
         {
             sizer.Answered(sizer.NextSize, logs: 0);
             sizes.Add(sizer.NextSize);
         }
 
-        Assert.That(sizes, Is.EqualTo(new[] { 64, 128, 256, 512, 1024, 2000, 2000, 2000 }));
+        Assert.That(sizes, Is.EqualTo(new[] { 16, 32, 64, 128, 256, 512, 1024, 2000, 2000, 2000 }));
     }
 
     [Test]
