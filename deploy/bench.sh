@@ -4,7 +4,7 @@
 # latency and the API under wrk, checks every database against the expected result, and prints one
 # table per scenario (also written to $BENCH_RESULTS.md and .json). Exits non-zero on any mismatch.
 #
-# usage: bash deploy/bench.sh [SCENARIO...]   (tiny, dense-100k, dense-1m, sparse; default dense-100k sparse)
+# usage: bash deploy/bench.sh [SCENARIO...]   (tiny, dense-100k, dense-1m, sparse, sparse-200k; default dense-100k sparse)
 # Settings (environment): BENCH_DIR (default /tmp/x402-bench: PostgreSQL cluster, logs, chain cache in cache/),
 # BENCH_PG_PORT (55439), BENCH_RESULTS (default $BENCH_DIR/results), BENCH_CACHE (default $BENCH_DIR/cache; "off" rebuilds every chain).
 set -euo pipefail

@@ -14,7 +14,7 @@ public sealed record BenchmarkOptions(
 {
     public const string Usage =
         "usage: Benchmark --database-url postgresql://ADMIN@HOST:PORT/postgres [--scenario NAME]... [--results PATH] [--cache-dir DIR]\n" +
-        "scenarios: tiny, dense-100k, dense-1m, sparse (default dense-100k)";
+        "scenarios: tiny, dense-100k, dense-1m, sparse, sparse-200k (default dense-100k)";
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {

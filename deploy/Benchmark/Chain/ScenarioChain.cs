@@ -54,10 +54,20 @@ public sealed class ScenarioChain : IAsyncDisposable
         {
             var node = await AnvilNode.StartAsync("--gas-limit", GasLimit);
             log.WriteLine($"{scenario.Name}: building the chain ({scenario.Workflows} workflows, ~{scenario.EventsPerBlock} events a block, {scenario.EmptyBlocksBetween} empty blocks between)");
-            var built = await BulkSimulator.RunAsync(
-                new BulkOptions(node.RpcUrl, scenario.Workflows, Scenario.Seed, scenario.EventsPerBlock, scenario.EmptyBlocksBetween),
-                new Progress<string>(line => log.WriteLine($"{scenario.Name}: {line}")),
-                cancellationToken);
+            BulkResult built;
+            try
+            {
+                built = await BulkSimulator.RunAsync(
+                    new BulkOptions(node.RpcUrl, scenario.Workflows, Scenario.Seed, scenario.EventsPerBlock, scenario.EmptyBlocksBetween),
+                    new Progress<string>(line => log.WriteLine($"{scenario.Name}: {line}")),
+                    cancellationToken);
+            }
+            catch
+            {
+                await node.DisposeAsync(); // no anvil outlives a failed build
+                throw;
+            }
+
             chain = new ScenarioChain(node, built, fromCache: false);
             if (cached is not null)
             {
