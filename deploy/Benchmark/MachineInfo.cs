@@ -18,7 +18,7 @@ public static class MachineInfo
         var os = File.Exists("/etc/os-release")
             ? File.ReadLines("/etc/os-release").FirstOrDefault(line => line.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"')
             : null;
-        var postgres = await (await BenchDatabase.AdminAsync(adminDatabaseUrl)).ScalarAsync<string>(ServerVersionSql, cancellationToken);
+        var postgres = await BenchDatabase.Admin(adminDatabaseUrl).ScalarAsync<string>(ServerVersionSql, cancellationToken);
         return string.Create(CultureInfo.InvariantCulture,
             $"{Environment.ProcessorCount} cores ({cpu}), {memoryKb / (1024.0 * 1024):F0} GiB, {os ?? RuntimeInformation.OSDescription}, .NET {Environment.Version}, PostgreSQL {postgres}, all on one machine");
     }

@@ -37,9 +37,11 @@ public static class ScenarioRun
         {
             await MeasureAsync(scenario, options, chain, workDirectory, checks, measured, log, cancellationToken);
         }
-        catch (BenchmarkPhaseException error)
+        catch (Exception error) when (error is BenchmarkPhaseException or TimeoutException or HttpRequestException
+            or Npgsql.NpgsqlException or InvalidOperationException or IOException)
         {
-            failure = error.Message;
+            // The phases so far are still reported; the run fails.
+            failure = error is BenchmarkPhaseException ? error.Message : $"{error.GetType().Name}: {error.Message}";
             log.WriteLine($"{scenario.Name}: FAILED: {error.Message}");
         }
         finally

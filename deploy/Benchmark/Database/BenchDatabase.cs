@@ -58,8 +58,7 @@ public sealed class BenchDatabase
     }
 
     /// <summary>The admin URL's own database, for server-wide questions.</summary>
-    public static Task<BenchDatabase> AdminAsync(string adminUrl) =>
-        Task.FromResult(new BenchDatabase(adminUrl, DatabaseUrl.Parse(adminUrl).Database ?? "postgres"));
+    public static BenchDatabase Admin(string adminUrl) => new(adminUrl, DatabaseUrl.Parse(adminUrl).Database ?? "postgres");
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -41,37 +41,43 @@ public static class LiveLatency
         var confirmed = new System.Collections.Concurrent.BlockingCollection<(string WorkflowId, long ConfirmedAt)>();
         var watcher = Task.Run(() => WatchAsync(api, confirmed, cancellationToken), cancellationToken);
         await chain.Node.SetAutomineAsync(false);
-        for (var block = 0; block < blocks + ScenarioChain.ConfirmationBlocks; block++)
+        try
         {
-            var transaction = new { from = sender, to = built.ContractAddress, data, gas = JsonRpc.Quantity(StartGas) };
-            string hash;
-            using (var sent = await rpc.SendAsync(JsonRpc.Request("eth_sendTransaction", transaction), cancellationToken))
+            for (var block = 0; block < blocks + ScenarioChain.ConfirmationBlocks; block++)
             {
-                hash = sent.RootElement.GetProperty("result").GetString()!;
-            }
+                var transaction = new { from = sender, to = built.ContractAddress, data, gas = JsonRpc.Quantity(StartGas) };
+                string hash;
+                using (var sent = await rpc.SendAsync(JsonRpc.Request("eth_sendTransaction", transaction), cancellationToken))
+                {
+                    hash = sent.RootElement.GetProperty("result").GetString()!;
+                }
 
-            using (await rpc.SendAsync(JsonRpc.Request("evm_mine"), cancellationToken))
-            {
-            }
+                using (await rpc.SendAsync(JsonRpc.Request("evm_mine"), cancellationToken))
+                {
+                }
 
-            var minedAt = Stopwatch.GetTimestamp();
-            using (var receipt = await rpc.SendAsync(JsonRpc.Request("eth_getTransactionReceipt", hash), cancellationToken))
-            {
-                var firstLog = receipt.RootElement.GetProperty("result").GetProperty("logs")[0];
-                mined.Add((firstLog.GetProperty("topics")[1].GetString()!, minedAt));
-            }
+                var minedAt = Stopwatch.GetTimestamp();
+                using (var receipt = await rpc.SendAsync(JsonRpc.Request("eth_getTransactionReceipt", hash), cancellationToken))
+                {
+                    var firstLog = receipt.RootElement.GetProperty("result").GetProperty("logs")[0];
+                    mined.Add((firstLog.GetProperty("topics")[1].GetString()!, minedAt));
+                }
 
-            if (block >= ScenarioChain.ConfirmationBlocks)
-            {
-                confirmed.Add((mined[block - ScenarioChain.ConfirmationBlocks].WorkflowId, minedAt), cancellationToken);
-            }
+                if (block >= ScenarioChain.ConfirmationBlocks)
+                {
+                    confirmed.Add((mined[block - ScenarioChain.ConfirmationBlocks].WorkflowId, minedAt), cancellationToken);
+                }
 
-            // Blocks at uneven moments, so that they fall at every point of the worker's poll cycle.
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 400)), cancellationToken);
+                // Blocks at uneven moments, so that they fall at every point of the worker's poll cycle.
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 400)), cancellationToken);
+            }
+        }
+        finally
+        {
+            confirmed.CompleteAdding(); // the watcher finishes what was confirmed, then stops
+            await chain.Node.SetAutomineAsync(true);
         }
 
-        await chain.Node.SetAutomineAsync(true);
-        confirmed.CompleteAdding();
         var latencies = (await watcher).Order().ToList();
         return new Outcome(latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1]);
     }
