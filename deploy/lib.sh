@@ -1,4 +1,4 @@
-# Shared by demo.sh and measure.sh: a private PostgreSQL cluster and a local anvil, both on 127.0.0.1.
+# Shared by demo.sh and bench.sh: a private PostgreSQL cluster and a local anvil, both on 127.0.0.1.
 # Source it; it defines functions only.
 
 say() { echo "${0##*/}: $*" >&2; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Nethereum.JsonRpc.Client;
+using Simulator.Bulk;
 using Simulator.Cli;
 using Simulator.Simulation;
 
@@ -30,6 +31,16 @@ var options = new SimulationOptions(
     arguments.RpcUrl, arguments.Workflows, arguments.Seed, arguments.WorkflowsPerBlock, arguments.ContractAddress);
 try
 {
+    if (arguments.Bulk)
+    {
+        var bulk = new BulkOptions(
+            arguments.RpcUrl, arguments.Workflows, arguments.Seed, arguments.EventsPerBlock, arguments.EmptyBlocks, arguments.ContractAddress);
+        var bulkResult = await BulkSimulator.RunAsync(
+            bulk, new Progress<string>(line => Console.Error.WriteLine(line)), cancellation.Token);
+        Console.WriteLine(Summary.Of(bulkResult).ToJson());
+        return 0;
+    }
+
     if (!arguments.Continuous)
     {
         var result = await WorkflowSimulator.RunAsync(options, cancellation.Token);

@@ -51,4 +51,8 @@ internal sealed class DevChain(string rpcUrl)
             (long)block.Timestamp.Value,
             receipts.OrderBy(receipt => receipt.TransactionIndex.Value).ToList());
     }
+
+    /// <summary>Mines <paramref name="blocks"/> empty blocks in one call (anvil_mine).</summary>
+    public Task MineEmptyAsync(int blocks) =>
+        web3.Client.SendRequestAsync<object>("anvil_mine", null, new HexBigInteger(blocks).HexValue);
 }

@@ -10,10 +10,14 @@ internal sealed record CliArguments(
     int WorkflowsPerBlock,
     string? ContractAddress,
     bool Continuous,
-    TimeSpan Interval)
+    TimeSpan Interval,
+    bool Bulk = false,
+    int EventsPerBlock = 1460,
+    int EmptyBlocks = 0)
 {
     public const string Usage =
-        "usage: Simulator [--rpc-url URL] [--workflows N] [--seed N] [--per-block N] [--contract 0xADDRESS] [--continuous [--interval-ms N]]";
+        "usage: Simulator [--rpc-url URL] [--workflows N] [--seed N] [--contract 0xADDRESS] " +
+        "([--per-block N] [--continuous [--interval-ms N]] | --bulk [--events-per-block N] [--empty-blocks N])";
 
     public static CliArguments Parse(IReadOnlyList<string> args)
     {
@@ -32,11 +36,14 @@ internal sealed record CliArguments(
                 "--contract" => parsed with { ContractAddress = Address(name, Value()) },
                 "--continuous" => parsed with { Continuous = true },
                 "--interval-ms" => parsed with { Interval = TimeSpan.FromMilliseconds(Integer(name, Value(), minimum: 1)) },
+                "--bulk" => parsed with { Bulk = true },
+                "--events-per-block" => parsed with { EventsPerBlock = Integer(name, Value(), minimum: 1) },
+                "--empty-blocks" => parsed with { EmptyBlocks = Integer(name, Value(), minimum: 0) },
                 _ => throw new CliUsageException($"unknown argument '{name}'"),
             };
         }
 
-        return parsed;
+        return parsed.Bulk && parsed.Continuous ? throw new CliUsageException("--bulk and --continuous exclude each other") : parsed;
     }
 
     private static int Integer(string name, string text, int minimum) =>

@@ -13,7 +13,8 @@ internal sealed record DecodedEvent(string WorkflowId, SimulatedEvent Event);
 /// <summary>Turns the contract's logs into <see cref="SimulatedEvent"/>s, by the ABI's event signatures.</summary>
 internal sealed class WorkflowEventDecoder(ContractABI abi)
 {
-    private static readonly Dictionary<string, string> EventTypes = new(StringComparer.Ordinal)
+    /// <summary>Our event types by the ABI name of their event.</summary>
+    internal static readonly Dictionary<string, string> EventTypes = new(StringComparer.Ordinal)
     {
         ["WorkflowStarted"] = "WORKFLOW_STARTED",
         ["DecisionRecorded"] = "DECISION_RECORDED",

@@ -3,6 +3,7 @@ namespace Simulator.Simulation;
 /// <summary>What a finite run produced: where, and what an observer must derive from it.</summary>
 /// <param name="DeployBlock">The block holding the contract's deployment or, for a given contract, the head before the run; no simulated event is at or below it.</param>
 /// <param name="LastBlock">The last block the run mined; every simulated event is at or below it.</param>
+/// <param name="Totals">Events per type and the settled total, from the mined events.</param>
 public sealed record SimulationResult(
     string RpcUrl,
     long ChainId,
@@ -10,9 +11,18 @@ public sealed record SimulationResult(
     long DeployBlock,
     long LastBlock,
     ExpectedCounts Expected,
-    IReadOnlyList<SimulatedWorkflow> Workflows);
+    IReadOnlyList<SimulatedWorkflow> Workflows,
+    ExpectedTotals Totals);
 
-public sealed record ExpectedCounts(int Total, int Running, int Completed, int Failed, int Rejected);
+public sealed record ExpectedCounts(int Total, int Running, int Completed, int Failed, int Rejected)
+{
+    /// <param name="statuses">One expected status per workflow, spelled as the API does.</param>
+    internal static ExpectedCounts Of(IReadOnlyCollection<string> statuses)
+    {
+        int Count(string status) => statuses.Count(candidate => candidate == status);
+        return new ExpectedCounts(statuses.Count, Count("running"), Count("completed"), Count("failed"), Count("rejected"));
+    }
+}
 
 /// <param name="WorkflowId">0x and 64 lowercase hex digits.</param>
 /// <param name="Initiator">Lowercase 0x address of the account that started the workflow.</param>

@@ -80,7 +80,8 @@ public static class WorkflowSimulator
             deployment.DeployBlock,
             lastBlock,
             CountByStatus(simulated),
-            simulated);
+            simulated,
+            ExpectedTotals.Of(simulated.SelectMany(workflow => workflow.Events)));
     }
 
     /// <summary>
@@ -115,12 +116,12 @@ public static class WorkflowSimulator
         }
     }
 
-    private static Task<Deployment> DeployOrAttachAsync(SimulationOptions options, CancellationToken cancellationToken) =>
+    internal static Task<Deployment> DeployOrAttachAsync(SimulationOptions options, CancellationToken cancellationToken) =>
         options.ContractAddress is null
             ? DeployAsync(options.RpcUrl, cancellationToken)
             : AttachAsync(options.RpcUrl, options.ContractAddress, cancellationToken);
 
-    private static async Task<string[]> GetDevAccountsAsync(DevChain chain)
+    internal static async Task<string[]> GetDevAccountsAsync(DevChain chain)
     {
         var accounts = await chain.GetAccountsAsync();
         if (accounts.Length < AccountsNeeded)
@@ -132,9 +133,6 @@ public static class WorkflowSimulator
         return accounts.Take(AccountsNeeded).Select(account => account.ToLowerInvariant()).ToArray();
     }
 
-    private static ExpectedCounts CountByStatus(IReadOnlyList<SimulatedWorkflow> workflows)
-    {
-        int Count(string status) => workflows.Count(workflow => workflow.ExpectedStatus == status);
-        return new ExpectedCounts(workflows.Count, Count("running"), Count("completed"), Count("failed"), Count("rejected"));
-    }
+    private static ExpectedCounts CountByStatus(IReadOnlyList<SimulatedWorkflow> workflows) =>
+        ExpectedCounts.Of(workflows.Select(workflow => workflow.ExpectedStatus).ToList());
 }

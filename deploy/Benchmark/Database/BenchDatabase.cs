@@ -1,0 +1,77 @@
+using Migrations.Configuration;
+using Npgsql;
+using TestSupport;
+
+namespace Benchmark.Database;
+
+/// <summary>A database of the benchmark's own, created fresh and migrated by the Migrations program (as a DBA would run it).</summary>
+public sealed class BenchDatabase
+{
+    private const string DropAndCreateSql = "SELECT format('DROP DATABASE IF EXISTS %1$I WITH (FORCE)', @name), format('CREATE DATABASE %1$I', @name)";
+    private static readonly TimeSpan MigrationTimeout = TimeSpan.FromMinutes(2);
+
+    private BenchDatabase(string url, string name)
+    {
+        Url = url;
+        Name = name;
+        ConnectionString = DatabaseUrl.Parse(url).ConnectionString;
+    }
+
+    /// <summary>postgresql:// URL, as the worker and the API take it in DATABASE_URL.</summary>
+    public string Url { get; }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<BenchDatabase> CreateMigratedAsync(string adminUrl, string name, CancellationToken cancellationToken)
+    {
+        await using (var admin = new NpgsqlConnection(DatabaseUrl.Parse(adminUrl).ConnectionString))
+        {
+            await admin.OpenAsync(cancellationToken);
+            string drop, create;
+            await using (var format = new NpgsqlCommand(DropAndCreateSql, admin))
+            {
+                format.Parameters.AddWithValue("name", name);
+                await using var reader = await format.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                (drop, create) = (reader.GetString(0), reader.GetString(1));
+            }
+
+            // DDL takes no parameters: the server quoted the name itself with format(%I).
+            foreach (var statement in new[] { drop, create })
+            {
+                await using var command = new NpgsqlCommand(statement, admin);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        var database = new BenchDatabase(new UriBuilder(adminUrl) { Path = "/" + name }.Uri.ToString(), name);
+        await using var migrations = ChildProcess.StartDotnet(
+            RepoLayout.BuiltDll("Migrations"), [], new Dictionary<string, string> { ["DATABASE_URL"] = database.Url });
+        if (await migrations.WaitForExitAsync(MigrationTimeout) != 0)
+        {
+            throw new BenchmarkPhaseException($"Migrations failed on {name}:\n{migrations.Output}");
+        }
+
+        return database;
+    }
+
+    /// <summary>The admin URL's own database, for server-wide questions.</summary>
+    public static BenchDatabase Admin(string adminUrl) => new(adminUrl, DatabaseUrl.Parse(adminUrl).Database ?? "postgres");
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default : (T)value;
+    }
+}

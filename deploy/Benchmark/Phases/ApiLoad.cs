@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using Benchmark.Database;
+using TestSupport;
+
+namespace Benchmark.Phases;
+
+/// <summary>
+/// The API under load: wrk, 2 threads and 64 connections, against Query.Api on the indexed database:
+/// the first page, a page near the end, random ids (a Lua script picks from ids read from the database), /stats and /status.
+/// </summary>
+public static class ApiLoad
+{
+    public const int Connections = 64;
+    private const int Threads = 2;
+    private const int IdsForRandomPicks = 20_000;
+
+    private const string WorkflowCountSql = "SELECT count(*) FROM workflow_state";
+    private const string RandomIdsSql = "SELECT workflow_id FROM workflow_state ORDER BY random() LIMIT @limit";
+
+    // wrk calls done() once with the totals; latencies are in microseconds.
+    private const string ReportLua = """
+        done = function(summary, latency, requests)
+          local errors = summary.errors
+          io.write(string.format(
+            '\n{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"non2xx":%d,"socketErrors":%d}\n',
+            summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+            errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+        end
+        """;
+
+    // Each thread reads the ids file given after "--" and asks for a random one per request.
+    private const string RandomIdsLua = """
+        local ids = {}
+        init = function(args)
+          for line in io.lines(args[1]) do ids[#ids + 1] = line end
+          math.randomseed(402 + #ids)
+        end
+        request = function()
+          return wrk.format("GET", "/workflows/" .. ids[math.random(#ids)])
+        end
+        """;
+
+    public sealed record UrlResult(string Url, double RequestsPerSecond, double P50Ms, double P99Ms, long Non2xx, long SocketErrors);
+
+    public static async Task<IReadOnlyList<UrlResult>> RunAsync(
+        string apiBaseUrl, BenchDatabase database, TimeSpan duration, string workDirectory, CancellationToken cancellationToken)
+    {
+        var workflows = await database.ScalarAsync<long>(WorkflowCountSql, cancellationToken);
+        var idsFile = Path.Combine(workDirectory, "wrk-ids.txt");
+        await File.WriteAllLinesAsync(idsFile, await RandomIdsAsync(database, cancellationToken), cancellationToken);
+        var reportScript = Path.Combine(workDirectory, "wrk-report.lua");
+        var idsScript = Path.Combine(workDirectory, "wrk-ids.lua");
+        await File.WriteAllTextAsync(reportScript, ReportLua, cancellationToken);
+        await File.WriteAllTextAsync(idsScript, RandomIdsLua + "\n" + ReportLua, cancellationToken);
+
+        var deepOffset = Math.Max(0, workflows - 100);
+        var results = new List<UrlResult>
+        {
+            await LoadAsync("/workflows?limit=100", reportScript, null),
+            await LoadAsync(string.Create(CultureInfo.InvariantCulture, $"/workflows?limit=100&offset={deepOffset}"), reportScript, null),
+            await LoadAsync("/workflows/{random id}", idsScript, idsFile),
+            await LoadAsync("/stats", reportScript, null),
+            await LoadAsync("/status", reportScript, null),
+        };
+        return results;
+
+        async Task<UrlResult> LoadAsync(string url, string script, string? scriptArgument)
+        {
+            var path = url.Contains('{', StringComparison.Ordinal) ? "/" : url;
+            string[] arguments =
+            [
+                "-t", Threads.ToString(CultureInfo.InvariantCulture),
+                "-c", Connections.ToString(CultureInfo.InvariantCulture),
+                "-d", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)duration.TotalSeconds)}s"),
+                "-s", script, apiBaseUrl.TrimEnd('/') + path,
+                .. scriptArgument is null ? Array.Empty<string>() : ["--", scriptArgument],
+            ];
+            await using var wrk = ChildProcess.Start(WrkBinary(), arguments);
+            var exit = await wrk.WaitForExitAsync(duration + TimeSpan.FromMinutes(1)).WaitAsync(cancellationToken);
+            var report = wrk.Output.Split('\n').LastOrDefault(line => line.StartsWith("{\"requests\"", StringComparison.Ordinal));
+            if (exit != 0 || report is null)
+            {
+                throw new BenchmarkPhaseException($"wrk failed on {url} (exit {exit}):\n{wrk.Output}");
+            }
+
+            using var json = JsonDocument.Parse(report);
+            var root = json.RootElement;
+            long Value(string name) => root.GetProperty(name).GetInt64();
+            return new UrlResult(
+                url,
+                Value("requests") / (Value("durationUs") / 1e6),
+                Value("p50Us") / 1000.0,
+                Value("p99Us") / 1000.0,
+                Value("non2xx"),
+                Value("socketErrors"));
+        }
+    }
+
+    private static async Task<List<string>> RandomIdsAsync(BenchDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(RandomIdsSql, connection);
+        command.Parameters.AddWithValue("limit", IdsForRandomPicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private static string WrkBinary() =>
+        new[] { "/usr/bin/wrk", "/usr/local/bin/wrk" }.FirstOrDefault(File.Exists)
+        ?? throw new BenchmarkPhaseException("wrk is not installed: apt-get install -y wrk (deploy/setup.sh installs it).");
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The benchmark command: builds each scenario's chain on a private anvil (simulator bulk mode), then
+# measures in one run the eth_getLogs sweep and COPY ceilings, the worker's catch-up, replay, live
+# latency and the API under wrk, checks every database against the expected result, and prints one
+# table per scenario (also written to $BENCH_RESULTS.md and .json). Exits non-zero on any mismatch.
+#
+# usage: bash deploy/bench.sh [SCENARIO...]   (tiny, dense-100k, dense-1m, sparse, sparse-200k; default dense-100k sparse)
+# Settings (environment): BENCH_DIR (default /tmp/x402-bench: PostgreSQL cluster, logs, chain cache in cache/),
+# BENCH_PG_PORT (55439), BENCH_RESULTS (default $BENCH_DIR/results), BENCH_CACHE (default $BENCH_DIR/cache; "off" rebuilds every chain).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+
+dir=${BENCH_DIR:-/tmp/x402-bench}
+pg_port=${BENCH_PG_PORT:-55439}
+results=${BENCH_RESULTS:-$dir/results}
+cache=${BENCH_CACHE:-$dir/cache}
+scenarios=("$@")
+((${#scenarios[@]} > 0)) || scenarios=(dense-100k sparse)
+
+bash deploy/setup.sh
+dotnet build X402.sln -c Release --verbosity quiet -nologo >/dev/null
+
+trap 'stop_private_postgres "$dir"' EXIT
+start_private_postgres "$dir" "$pg_port"
+
+arguments=(--database-url "postgresql://postgres:x402-demo@127.0.0.1:$pg_port/postgres" --results "$results")
+[[ $cache == off ]] || arguments+=(--cache-dir "$cache")
+for scenario in "${scenarios[@]}"; do arguments+=(--scenario "$scenario"); done
+dotnet "$(bin_of deploy/Benchmark)" "${arguments[@]}"
