@@ -18,39 +18,51 @@ public static class ChainEventStore
         FROM STDIN (FORMAT BINARY)
         """;
 
-    public static async Task AppendAsync(
-        NpgsqlConnection connection,
-        IReadOnlyList<IngestedEvent> events,
-        long chainId,
-        string contractAddress,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Encodes events as chain_event COPY rows. It needs nothing from the database, so it runs where the
+    /// range was fetched, ahead of the commit, which then only streams the bytes.
+    /// </summary>
+    public static EventRows Encode(IReadOnlyList<IngestedEvent> events, long chainId, string contractAddress)
     {
-        if (events.Count == 0)
+        var rows = new BinaryCopyEncoder();
+        foreach (var ingested in events)
+        {
+            var @event = ingested.Event;
+            rows.StartRow(13);
+            rows.Uuid(ingested.IdFor(chainId, contractAddress));
+            rows.Int64(chainId);
+            rows.Text(contractAddress);
+            rows.Text(@event.WorkflowId);
+            rows.Text(@event.Type.ToName());
+            rows.Jsonb(EventPayload.Write(@event));
+            rows.Int64(@event.Position.BlockNumber);
+            rows.Int32(@event.Position.TransactionIndex);
+            rows.Int32(@event.Position.LogIndex);
+            rows.Text(ingested.TxHash);
+            rows.Text(ingested.TxSender);
+            rows.Text(ingested.BlockHash);
+            rows.Int64(@event.Timestamp);
+        }
+
+        return new EventRows(rows.Encoded, events.Count);
+    }
+
+    public static async Task AppendAsync(NpgsqlConnection connection, IReadOnlyList<EventRows> rows, CancellationToken cancellationToken)
+    {
+        if (rows.All(chunk => chunk.Count == 0))
         {
             return;
         }
 
         await using var copy = await BinaryCopyWriter.BeginAsync(connection, CopyIn, cancellationToken);
-        foreach (var ingested in events)
+        foreach (var chunk in rows)
         {
-            var @event = ingested.Event;
-            copy.StartRow(13);
-            copy.Uuid(ingested.IdFor(chainId, contractAddress));
-            copy.Int64(chainId);
-            copy.Text(contractAddress);
-            copy.Text(@event.WorkflowId);
-            copy.Text(@event.Type.ToName());
-            copy.Jsonb(EventPayload.Write(@event));
-            copy.Int64(@event.Position.BlockNumber);
-            copy.Int32(@event.Position.TransactionIndex);
-            copy.Int32(@event.Position.LogIndex);
-            copy.Text(ingested.TxHash);
-            copy.Text(ingested.TxSender);
-            copy.Text(ingested.BlockHash);
-            copy.Int64(@event.Timestamp);
-            await copy.EndRowAsync(cancellationToken);
+            await copy.WriteEncodedAsync(chunk.Bytes, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);
     }
 }
+
+/// <summary>Events encoded as chain_event COPY rows (<see cref="ChainEventStore.Encode"/>).</summary>
+public sealed record EventRows(ReadOnlyMemory<byte> Bytes, int Count);

@@ -12,7 +12,6 @@ namespace Indexer.Worker.Ingestion;
 internal static class AbiLayout
 {
     private const int Word = 32;
-    private static readonly AddressTypeDecoder Addresses = new();
     private static readonly IntTypeDecoder Unsigned = new(false);
 
     /// <exception cref="LogLayoutException">The topic is not a 32-byte word holding a 20-byte address.</exception>
@@ -24,7 +23,7 @@ internal static class AbiLayout
             throw new LogLayoutException("an indexed address is not a zero-padded 20-byte value");
         }
 
-        return Addresses.Decode<string>(word).ToLowerInvariant();
+        return "0x" + Convert.ToHexStringLower(word.AsSpan(Word - 20));
     }
 
     /// <exception cref="LogLayoutException">The data is not 0x and hex digits.</exception>

@@ -51,7 +51,7 @@ public sealed class ChainFollower(
                 }
 
                 await using var ahead = new FetchAhead(
-                    fetcher, sizer, settings.NormalizedContractAddress, checkpoint.LastBlock + 1, settings.RpcConcurrency, logger, cancellationToken);
+                    fetcher, sizer, settings.ChainId, settings.NormalizedContractAddress, checkpoint.LastBlock + 1, settings.RpcConcurrency, logger, cancellationToken);
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     var head = await chain.GetHeadAsync(cancellationToken);

@@ -1,11 +1,12 @@
 using Indexer.Worker.Chain;
+using Indexer.Worker.EventLog;
 using Microsoft.Extensions.Logging;
 
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
-/// Fetches consecutive ranges ahead of the committer, several at once, and hands them over in
-/// block order: while one range commits, the next ones are already on their way from the node.
+/// Fetches consecutive ranges ahead of the committer, several at once, encodes their events as
+/// event-log rows, and hands them over in block order: while one range commits, the next ones are already on their way from the node.
 /// At most <c>depth</c> ranges are fetched or waiting at any time, which bounds memory. A range the
 /// node refuses (too wide, too large an answer, no answer in time) is split in halves and fetched
 /// again, and the sizer learns from it; until a first answer came back, one range is fetched alone; any other failure surfaces when its range is taken.
@@ -15,6 +16,7 @@ internal sealed class FetchAhead : IAsyncDisposable
 {
     private readonly RangeFetcher fetcher;
     private readonly RangeSizer sizer;
+    private readonly long chainId;
     private readonly string contractAddress;
     private readonly int depth;
     private readonly ILogger logger;
@@ -24,8 +26,16 @@ internal sealed class FetchAhead : IAsyncDisposable
     private long lastBlock;
 
     public FetchAhead(
-        RangeFetcher fetcher, RangeSizer sizer, string contractAddress, long fromBlock, int depth, ILogger logger, CancellationToken cancellationToken)
+        RangeFetcher fetcher,
+        RangeSizer sizer,
+        long chainId,
+        string contractAddress,
+        long fromBlock,
+        int depth,
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
+        this.chainId = chainId;
         this.fetcher = fetcher;
         this.sizer = sizer;
         this.contractAddress = contractAddress;
@@ -104,7 +114,8 @@ internal sealed class FetchAhead : IAsyncDisposable
         {
             var fetched = await fetcher.FetchAsync(contractAddress, from, to, cancellationToken);
             sizer.Answered(to - from + 1, fetched.Logs);
-            return [fetched];
+            var range = fetched.Range with { EncodedEvents = [ChainEventStore.Encode(fetched.Range.Events, chainId, contractAddress)] };
+            return [fetched with { Range = range }];
         }
         catch (RangeTooLargeException e) when (to > from)
         {

@@ -1,4 +1,6 @@
 using Core.Domain.Projection;
+using Core.Domain.Proofs;
+using Core.Domain.Workflows;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Projection;
@@ -20,14 +22,16 @@ public static class RangeCommitter
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var appended = range.Events;
-        await ChainEventStore.AppendAsync(connection, appended, chainId, contractAddress, cancellationToken);
         if (appended.Count > 0)
         {
             var workflowIds = appended.Select(ingested => ingested.Event.WorkflowId).Distinct(StringComparer.Ordinal).ToList();
             var stored = await WorkflowStateStore.LoadAsync(connection, workflowIds, cancellationToken);
-            var folded = ProjectionFold.Fold(appended.Select(ingested => ingested.Event), stored);
-            var added = folded.Values.Where(state => !stored.ContainsKey(state.WorkflowId)).ToList();
-            var changed = folded.Values.Where(state => stored.ContainsKey(state.WorkflowId)).ToList();
+
+            // The fold needs nothing more from the database: it runs on another core while the events stream in.
+            var folding = Task.Run(() => FoldOnto(stored, appended), cancellationToken);
+            var rows = range.EncodedEvents ?? [ChainEventStore.Encode(appended, chainId, contractAddress)];
+            await ChainEventStore.AppendAsync(connection, rows, cancellationToken);
+            var (added, changed) = await folding;
             await WorkflowStateStore.SaveAsync(connection, added, changed, cancellationToken);
         }
 
@@ -36,6 +40,21 @@ public static class RangeCommitter
         await transaction.CommitAsync(cancellationToken);
         return appended.Count;
     }
+
+    /// <returns>The rows of workflows seen for the first time, and of those whose stored row changes.</returns>
+    private static (List<ProjectionRow> Added, List<ProjectionRow> Changed) FoldOnto(
+        IReadOnlyDictionary<string, WorkflowState> stored, IReadOnlyList<IngestedEvent> events)
+    {
+        var folded = ProjectionFold.Fold(events.Select(ingested => ingested.Event), stored);
+        var added = new List<ProjectionRow>();
+        var changed = new List<ProjectionRow>();
+        foreach (var state in folded.Values)
+        {
+            (stored.ContainsKey(state.WorkflowId) ? changed : added).Add(ProjectionRow.Of(state));
+        }
+
+        return (added, changed);
+    }
 }
 
 /// <param name="Events">In canonical order.</param>
@@ -43,6 +62,9 @@ public static class RangeCommitter
 public sealed record IngestedRange(
     long FromBlock, long ToBlock, IReadOnlyList<IngestedEvent> Events, int SkippedLogs, IReadOnlyList<ChainBlock> Blocks)
 {
+    /// <summary>The events already encoded for the event log, when the fetch did it ahead of the commit.</summary>
+    public IReadOnlyList<EventRows>? EncodedEvents { get; init; }
+
     /// <summary>The hash of the range's last block, kept with the checkpoint to notice reorgs.</summary>
     public string ToBlockHash => Blocks.Single(block => block.Number == ToBlock).Hash;
 
@@ -54,5 +76,10 @@ public sealed record IngestedRange(
             ranges[^1].ToBlock,
             ranges.SelectMany(range => range.Events).ToList(),
             ranges.Sum(range => range.SkippedLogs),
-            ranges.SelectMany(range => range.Blocks).ToList());
+            ranges.SelectMany(range => range.Blocks).ToList())
+        {
+            EncodedEvents = ranges.All(range => range.EncodedEvents is not null)
+                ? ranges.SelectMany(range => range.EncodedEvents!).ToList()
+                : null,
+        };
 }

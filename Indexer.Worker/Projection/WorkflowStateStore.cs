@@ -52,7 +52,7 @@ public static class WorkflowStateStore
     /// <param name="added">Workflows without a stored row.</param>
     /// <param name="changed">Workflows whose stored row is replaced.</param>
     public static async Task SaveAsync(
-        NpgsqlConnection connection, IReadOnlyCollection<WorkflowState> added, IReadOnlyCollection<WorkflowState> changed, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyCollection<ProjectionRow> added, IReadOnlyCollection<ProjectionRow> changed, CancellationToken cancellationToken)
     {
         if (added.Count > 0)
         {
@@ -73,12 +73,12 @@ public static class WorkflowStateStore
     }
 
     /// <param name="table">One of this worker's own table names, never input.</param>
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, IEnumerable<WorkflowState> states, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, IEnumerable<ProjectionRow> rows, CancellationToken cancellationToken)
     {
         await using var copy = await ProjectionCopy.BeginAsync(connection, table, cancellationToken);
-        foreach (var state in states)
+        foreach (var row in rows)
         {
-            await copy.WriteAsync(ProjectionRow.Of(state), cancellationToken);
+            await copy.WriteAsync(row, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);

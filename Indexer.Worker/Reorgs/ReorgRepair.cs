@@ -1,4 +1,5 @@
 using Core.Domain.Projection;
+using Core.Domain.Proofs;
 using Dapper;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
@@ -62,7 +63,8 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         {
             var remaining = await LogStream.OfWorkflowsAsync(connection, workflowIds, cancellationToken);
             await connection.ExecuteAsync(DeleteStates, new { Ids = workflowIds.ToArray() });
-            await WorkflowStateStore.SaveAsync(connection, added: ProjectionFold.Fold(remaining).Values, changed: [], cancellationToken);
+            var rederived = ProjectionFold.Fold(remaining).Values.Select(ProjectionRow.Of).ToList();
+            await WorkflowStateStore.SaveAsync(connection, added: rederived, changed: [], cancellationToken);
         }
 
         await CheckpointStore.RewindAsync(connection, checkpoint.LastBlock, ancestor, ancestorHash, affected.Count);
