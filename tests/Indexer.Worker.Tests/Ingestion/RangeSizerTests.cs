@@ -28,17 +28,27 @@ public sealed class RangeSizerTests
     }
 
     [Test]
-    public void Answered_EmptyRanges_GrowTheRangeByDoublingUpToMaxBlockRange()
+    public void Answered_EmptyRanges_GrowTheRangeFourfoldUpToMaxBlockRange()
     {
         var sizer = new RangeSizer(2000, 5000);
         var sizes = new List<int>();
-        for (var answer = 0; answer < 10; answer++)
+        for (var answer = 0; answer < 6; answer++)
         {
             sizer.Answered(sizer.NextSize, logs: 0);
             sizes.Add(sizer.NextSize);
         }
 
-        Assert.That(sizes, Is.EqualTo(new[] { 16, 32, 64, 128, 256, 512, 1024, 2000, 2000, 2000 }));
+        Assert.That(sizes, Is.EqualTo(new[] { 32, 128, 512, 2000, 2000, 2000 }));
+    }
+
+    [Test]
+    public void Answered_RangesBelowTheTarget_GrowTheRangeTwofoldAtMost()
+    {
+        var sizer = new RangeSizer(2000, 5000);
+
+        sizer.Answered(blocks: 8, logs: 2000);
+
+        Assert.That(sizer.NextSize, Is.EqualTo(16), "2000 logs in 8 blocks would allow 20 blocks, but growth is capped at twice");
     }
 
     [Test]
@@ -49,7 +59,7 @@ public sealed class RangeSizerTests
         var sizes = new List<int> { sizer.NextSize };
         for (var answer = 0; answer < 8; answer++)
         {
-            sizer.Answered(sizer.NextSize, logs: 10);
+            sizer.Answered(sizer.NextSize, logs: 2000);
             sizes.Add(sizer.NextSize);
         }
 
