@@ -19,8 +19,6 @@ public sealed class JsonRpcBatch
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly List<(string Method, Action<Utf8JsonWriter> WriteParams)> requests = [];
 
-    public int Count => requests.Count;
-
     /// <returns>The request's index, which is also its JSON-RPC id.</returns>
     public int Add(string method, Action<Utf8JsonWriter> writeParams)
     {
