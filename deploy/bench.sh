@@ -20,11 +20,17 @@ scenarios=("$@")
 
 bash deploy/setup.sh
 dotnet build X402.sln -c Release --verbosity quiet -nologo >/dev/null
+# The worker and the API run as an operator installs them: published, ReadyToRun (no JIT at start-up).
+published=$dir/published
+for project in Indexer.Worker Query.Api; do
+  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$published/$project" --verbosity quiet -nologo >/dev/null
+done
 
 trap 'stop_private_postgres "$dir"' EXIT
 start_private_postgres "$dir" "$pg_port"
 
-arguments=(--database-url "postgresql://postgres:x402-demo@127.0.0.1:$pg_port/postgres" --results "$results")
+arguments=(--database-url "postgresql://postgres:x402-demo@127.0.0.1:$pg_port/postgres" --results "$results" --published "$published")
 [[ $cache == off ]] || arguments+=(--cache-dir "$cache")
 for scenario in "${scenarios[@]}"; do arguments+=(--scenario "$scenario"); done
 dotnet "$(bin_of deploy/Benchmark)" "${arguments[@]}"

@@ -6,14 +6,16 @@ namespace Benchmark;
 /// <param name="AdminDatabaseUrl">A PostgreSQL role that may create databases (and the reader role); the benchmark makes its own databases.</param>
 /// <param name="ResultsPath">Where the results go, as PATH.md and PATH.json.</param>
 /// <param name="CacheDirectory">Built chains are kept here (anvil state and expected result) and reused; null builds every time.</param>
+/// <param name="PublishedDirectory">The worker and the API as published (DIR/Indexer.Worker, DIR/Query.Api); null runs the Release builds.</param>
 public sealed record BenchmarkOptions(
     IReadOnlyList<Scenario> Scenarios,
     string AdminDatabaseUrl,
     string ResultsPath,
-    string? CacheDirectory)
+    string? CacheDirectory,
+    string? PublishedDirectory)
 {
     public const string Usage =
-        "usage: Benchmark --database-url postgresql://ADMIN@HOST:PORT/postgres [--scenario NAME]... [--results PATH] [--cache-dir DIR]\n" +
+        "usage: Benchmark --database-url postgresql://ADMIN@HOST:PORT/postgres [--scenario NAME]... [--results PATH] [--cache-dir DIR] [--published DIR]\n" +
         "scenarios: tiny, dense-100k, dense-1m, sparse, sparse-200k (default dense-100k)";
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -22,6 +24,7 @@ public sealed record BenchmarkOptions(
         string? databaseUrl = null;
         var results = "bench-results";
         string? cache = null;
+        string? published = null;
         for (var index = 0; index < args.Count; index++)
         {
             var name = args[index];
@@ -41,6 +44,9 @@ public sealed record BenchmarkOptions(
                 case "--cache-dir":
                     cache = Value();
                     break;
+                case "--published":
+                    published = Value();
+                    break;
                 default:
                     throw new BenchmarkUsageException($"unknown argument '{name}'");
             }
@@ -50,7 +56,8 @@ public sealed record BenchmarkOptions(
             scenarios.Count > 0 ? scenarios : [Scenario.Named("dense-100k")!],
             databaseUrl ?? throw new BenchmarkUsageException("--database-url is required"),
             results,
-            cache);
+            cache,
+            published);
     }
 }
 

@@ -64,6 +64,7 @@ public static class ScenarioRun
     {
         var built = chain.Built;
         var databaseName = "bench_" + scenario.Name.Replace('-', '_');
+        var observer = new ObserverProcesses(options.PublishedDirectory);
 
         log.WriteLine($"{scenario.Name}: eth_getLogs sweep ({scenario.SweepPageBlocks}-block pages, {LogSweep.RequestsInFlight} in flight)");
         measured.Sweep = await LogSweep.RunAsync(
@@ -74,7 +75,7 @@ public static class ScenarioRun
 
         var indexed = await BenchDatabase.CreateMigratedAsync(options.AdminDatabaseUrl, databaseName, cancellationToken);
         log.WriteLine($"{scenario.Name}: catch-up by Indexer.Worker (default settings) to block {built.LastBlock}");
-        measured.CatchUp = await CatchUp.RunAsync(built, indexed, scenario.StallTimeout, log, cancellationToken);
+        measured.CatchUp = await CatchUp.RunAsync(observer, built, indexed, scenario.StallTimeout, log, cancellationToken);
         checks["worker-built database"] = await ExpectedResultCheck.DifferencesAsync(indexed, built, cancellationToken);
 
         log.WriteLine($"{scenario.Name}: COPY ceilings");
@@ -82,11 +83,11 @@ public static class ScenarioRun
         measured.Copy = await CopyCeiling.RunAsync(indexed, fresh, workDirectory, cancellationToken);
 
         log.WriteLine($"{scenario.Name}: Indexer.Worker replay");
-        measured.Replay = await Replay.RunAsync(built, indexed, ReplayTimeout, cancellationToken);
+        measured.Replay = await Replay.RunAsync(observer, built, indexed, ReplayTimeout, cancellationToken);
         checks["replayed database"] = await ExpectedResultCheck.DifferencesAsync(indexed, built, cancellationToken);
 
         var port = FreePort.Next();
-        await using var api = ObserverProcesses.StartApi(indexed, port);
+        await using var api = observer.StartApi(indexed, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.TrueAsync(
             async () => api.HasExited || (await http.GetAsync("/health", cancellationToken)).IsSuccessStatusCode,
@@ -98,7 +99,7 @@ public static class ScenarioRun
         }
 
         log.WriteLine($"{scenario.Name}: live latency over {scenario.LiveBlocks} blocks");
-        measured.Live = await LiveLatency.RunAsync(chain, indexed, http, scenario.LiveBlocks, scenario.StallTimeout, log, cancellationToken);
+        measured.Live = await LiveLatency.RunAsync(observer, chain, indexed, http, scenario.LiveBlocks, scenario.StallTimeout, log, cancellationToken);
 
         log.WriteLine($"{scenario.Name}: wrk, {scenario.WrkDuration.TotalSeconds:0} s per URL");
         measured.Api = await ApiLoad.RunAsync(http.BaseAddress!.ToString(), indexed, scenario.WrkDuration, workDirectory, cancellationToken);

@@ -17,10 +17,11 @@ public static class CatchUp
 
     public sealed record Outcome(double Seconds, ProcessStats Stats);
 
-    public static async Task<Outcome> RunAsync(BulkResult chain, BenchDatabase database, TimeSpan stallTimeout, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<Outcome> RunAsync(
+        ObserverProcesses observer, BulkResult chain, BenchDatabase database, TimeSpan stallTimeout, TextWriter log, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var worker = ObserverProcesses.StartWorker(chain, database);
+        await using var worker = observer.StartWorker(chain, database);
         await using var sampler = new StatsSampler(worker);
         await WaitForCheckpointAsync(worker, database, chain.LastBlock, stallTimeout, log, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;

@@ -26,10 +26,10 @@ public static class LiveLatency
 
     /// <param name="api">Query.Api on <paramref name="database"/>, answering.</param>
     public static async Task<Outcome> RunAsync(
-        ScenarioChain chain, BenchDatabase database, HttpClient api, int blocks, TimeSpan stallTimeout, TextWriter log, CancellationToken cancellationToken)
+        ObserverProcesses observer, ScenarioChain chain, BenchDatabase database, HttpClient api, int blocks, TimeSpan stallTimeout, TextWriter log, CancellationToken cancellationToken)
     {
         var built = chain.Built;
-        await using var worker = ObserverProcesses.StartWorker(built, database);
+        await using var worker = observer.StartWorker(built, database);
         var head = await chain.Node.BlockNumberAsync();
         await CatchUp.WaitForCheckpointAsync(worker, database, head - ScenarioChain.ConfirmationBlocks, stallTimeout, log, cancellationToken);
 

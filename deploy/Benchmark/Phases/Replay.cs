@@ -10,10 +10,10 @@ public static class Replay
 {
     public sealed record Outcome(double Seconds, ProcessStats Stats);
 
-    public static async Task<Outcome> RunAsync(BulkResult chain, BenchDatabase database, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<Outcome> RunAsync(ObserverProcesses observer, BulkResult chain, BenchDatabase database, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var replay = ObserverProcesses.StartWorker(chain, database, "replay");
+        await using var replay = observer.StartWorker(chain, database, "replay");
         await using var sampler = new StatsSampler(replay);
         int exitCode;
         try

@@ -5,12 +5,16 @@ using TestSupport;
 
 namespace Benchmark.Processes;
 
-/// <summary>Starts the real Indexer.Worker and Query.Api (Release builds) the way an operator would, with only the required settings.</summary>
-public static class ObserverProcesses
+/// <summary>Starts the real Indexer.Worker and Query.Api the way an operator would, with only the required settings.</summary>
+/// <param name="publishedDirectory">
+/// Where <c>dotnet publish</c> put them, one folder per project (as deploy/bench.sh publishes them, ReadyToRun, like a
+/// production install); null runs the solution's Release builds.
+/// </param>
+public sealed class ObserverProcesses(string? publishedDirectory)
 {
     /// <param name="arguments">Empty to follow the chain; ["replay"] to rebuild the projection and exit.</param>
-    public static ChildProcess StartWorker(BulkResult chain, BenchDatabase database, params string[] arguments) =>
-        ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), arguments, new Dictionary<string, string>
+    public ChildProcess StartWorker(BulkResult chain, BenchDatabase database, params string[] arguments) =>
+        ChildProcess.StartDotnet(Dll("Indexer.Worker"), arguments, new Dictionary<string, string>
         {
             ["RPC_URL"] = chain.RpcUrl,
             ["CHAIN_ID"] = chain.ChainId.ToString(CultureInfo.InvariantCulture),
@@ -19,11 +23,14 @@ public static class ObserverProcesses
             ["DATABASE_URL"] = database.Url,
         });
 
-    public static ChildProcess StartApi(BenchDatabase database, int port) =>
-        ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], new Dictionary<string, string>
+    public ChildProcess StartApi(BenchDatabase database, int port) =>
+        ChildProcess.StartDotnet(Dll("Query.Api"), [], new Dictionary<string, string>
         {
             ["DATABASE_URL"] = database.Url,
             ["HOST"] = "127.0.0.1",
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
         });
+
+    private string Dll(string project) =>
+        publishedDirectory is null ? RepoLayout.BuiltDll(project) : Path.Combine(publishedDirectory, project, project + ".dll");
 }
