@@ -1,13 +1,13 @@
+using System.Globalization;
 using Migrations.Configuration;
 using Migrations.Schema;
 using Npgsql;
 
-// Applies the embedded SQL scripts to DATABASE_URL. With --print-pending it applies nothing and
-// prints the SQL that would run, for a DBA to review (or to run by hand with psql).
-const string Usage = "usage: dotnet run --project Migrations [-- --print-pending]";
+// The DBA's tool for the schema in DATABASE_URL: apply (the default), status, or script (the pending
+// SQL as one reviewable psql file, applying nothing).
+const string Usage = "usage: dotnet Migrations.dll [apply | status | script]";
 
-var printOnly = args is ["--print-pending"];
-if (args.Length > 0 && !printOnly)
+if (args is not ([] or ["apply"] or ["status"] or ["script"]))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -26,43 +26,73 @@ catch (InvalidDatabaseUrlException e)
 }
 
 var migrator = new SchemaMigrator(connection);
+var target = $"{connection.Host}:{connection.Port}/{connection.Database}";
 try
 {
-    if (printOnly)
+    return args switch
     {
-        var pending = migrator.PendingScripts();
-        Console.WriteLine($"-- {pending.Count} pending migration(s) for {connection.Host}:{connection.Port}/{connection.Database}");
-        foreach (var script in pending)
-        {
-            Console.WriteLine($"-- {script.Name}");
-            Console.WriteLine(script.Contents);
-        }
-
-        return 0;
-    }
-
-    var result = migrator.Apply(Console.Out);
-    switch (result)
-    {
-        case { Successful: true }:
-            break;
-        case { Error: NpgsqlException unreachable } when unreachable is not PostgresException:
-            return CannotReach(unreachable);
-        default:
-            Console.Error.WriteLine($"Migration failed in {result.ErrorScript?.Name ?? "an unknown script"} (rolled back): {result.Error?.Message}");
-            return 1;
-    }
-
-    Console.WriteLine($"Schema up to date ({result.Scripts.Count()} script(s) applied now).");
-    return 0;
+        ["status"] => PrintStatus(migrator.Status()),
+        ["script"] => PrintScript(migrator.PendingScript()),
+        _ => Apply(),
+    };
+}
+catch (ModifiedMigrationsException e)
+{
+    Console.Error.WriteLine($"Nothing applied: {e.Message}");
+    return 1;
+}
+catch (PostgresException e)
+{
+    Console.Error.WriteLine($"The database at {target} refused: {e.MessageText}");
+    return 1;
 }
 catch (NpgsqlException e)
 {
     return CannotReach(e);
 }
 
+int Apply()
+{
+    var result = migrator.Apply(Console.Out);
+    switch (result)
+    {
+        case { Successful: true }:
+            Console.WriteLine($"Schema up to date ({result.Scripts.Count()} script(s) applied now).");
+            return 0;
+        case { Error: NpgsqlException unreachable } when unreachable is not PostgresException:
+            return CannotReach(unreachable);
+        default:
+            Console.Error.WriteLine($"Migration failed in {result.ErrorScript?.Name ?? "an unknown script"} (rolled back): {result.Error?.Message}");
+            return 1;
+    }
+}
+
+int PrintStatus(MigrationStatus status)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Schema of {target}: {status.Count(ScriptStatus.Applied)} applied, {status.Count(ScriptStatus.Pending)} pending, " +
+        $"{status.Count(ScriptStatus.Modified)} modified, {status.Count(ScriptStatus.Unknown)} unknown to this program"));
+    foreach (var script in status.Scripts)
+    {
+        var applied = script.AppliedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+        var checksum = script.Status == ScriptStatus.Modified
+            ? $"sha256 {script.Sha256} (ran as {script.AppliedSha256})"
+            : $"sha256 {script.Sha256 ?? script.AppliedSha256 ?? "-"}";
+        Console.WriteLine($"  {script.Status.ToString().ToLowerInvariant(),-8}  {applied,-19}  {script.Name}  {checksum}");
+    }
+
+    // A modified applied script is an error a deployment pipeline must see; pending ones are not.
+    return status.Modified.Count > 0 ? 1 : 0;
+}
+
+int PrintScript(string sql)
+{
+    Console.Write(sql);
+    return 0;
+}
+
 int CannotReach(NpgsqlException e)
 {
-    Console.Error.WriteLine($"Cannot reach the database at {connection.Host}:{connection.Port}/{connection.Database}: {e.Message}");
+    Console.Error.WriteLine($"Cannot reach the database at {target}: {e.Message}");
     return 1;
 }

@@ -5,14 +5,14 @@ namespace Migrations.Tests.Cli;
 
 public sealed class MigrationsCliTests
 {
-    private const string UsageLine = "usage: dotnet run --project Migrations [-- --print-pending]";
+    private const string UsageLine = "usage: dotnet Migrations.dll [apply | status | script]";
 
     [Test]
-    public async Task PrintPending_EmptyDatabase_PrintsEveryScriptsSqlAndAppliesNothing()
+    public async Task Script_EmptyDatabase_PrintsEveryScriptsSqlAndAppliesNothing()
     {
         var url = await Database.CreateEmptyAsync();
 
-        var (exitCode, output) = await MigrationsCli.RunAsync(MigrationsCli.WithDatabase(url), "--print-pending");
+        var (exitCode, output) = await MigrationsCli.RunAsync(MigrationsCli.WithDatabase(url), "script");
 
         Assert.That(exitCode, Is.Zero, output);
         Assert.Multiple(async () =>
@@ -62,7 +62,7 @@ public sealed class MigrationsCliTests
         Assert.That(first.ExitCode, Is.Zero, first.Output);
 
         var (exitCode, output) = await MigrationsCli.RunAsync(MigrationsCli.WithDatabase(url));
-        var (printExitCode, printed) = await MigrationsCli.RunAsync(MigrationsCli.WithDatabase(url), "--print-pending");
+        var (printExitCode, printed) = await MigrationsCli.RunAsync(MigrationsCli.WithDatabase(url), "script");
 
         Assert.Multiple(() =>
         {
@@ -91,8 +91,8 @@ public sealed class MigrationsCliTests
     }
 
     [TestCase("--bogus")]
-    [TestCase("--print-pending", "extra")]
-    [TestCase("print-pending")]
+    [TestCase("script", "extra")]
+    [TestCase("--print-pending")]
     public async Task UnknownArguments_ExitTwoWithTheUsageLine(params string[] arguments)
     {
         var url = await Database.CreateEmptyAsync();
@@ -152,12 +152,12 @@ public sealed class MigrationsCliTests
     }
 
     [Test]
-    public async Task PrintPending_DatabaseUnreachable_ExitsOneNamingTheDatabaseWithoutAStackTrace()
+    public async Task Script_DatabaseUnreachable_ExitsOneNamingTheDatabaseWithoutAStackTrace()
     {
         var port = TestSupport.FreePort.Next();
 
         var (exitCode, output) = await MigrationsCli.RunAsync(
-            MigrationsCli.WithDatabase($"postgresql://u:Hunter2-Secret@127.0.0.1:{port}/db?timeout=3"), "--print-pending");
+            MigrationsCli.WithDatabase($"postgresql://u:Hunter2-Secret@127.0.0.1:{port}/db?timeout=3"), "script");
 
         Assert.Multiple(() =>
         {

@@ -89,7 +89,7 @@ public sealed class SchemaMigratorTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(tables, Is.EquivalentTo(Scripts.Tables.Append(SchemaMigrator.JournalTable)));
+            Assert.That(tables, Is.EquivalentTo(Scripts.Tables.Append(SchemaMigrator.JournalTable).Append(SchemaMigrator.ChecksumTable)));
             Assert.That(await Database.ScalarAsync<bool>(url, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'x402_reader' AND NOT rolcanlogin)"), Is.True);
             Assert.That(await Database.ScalarAsync<long>(url, "SELECT count(*) FROM indexer_status WHERE id = 1"), Is.EqualTo(1));
         });
@@ -141,7 +141,10 @@ public sealed class SchemaMigratorTests
             Assert.That(result.Successful, Is.False);
             Assert.That(result.ErrorScript?.Name, Does.EndWith("0002_workflow_state.sql"));
             Assert.That(await Database.TableExistsAsync(url, "chain_event"), Is.False, "0001 ran in the same transaction, so it is undone");
-            Assert.That(await Database.PublicTablesAsync(url), Is.EqualTo(new[] { "workflow_state" }), "no journal rows, no other table");
+            Assert.That(
+                await Database.PublicTablesAsync(url),
+                Is.EqualTo(new[] { SchemaMigrator.ChecksumTable, "workflow_state" }),
+                "no journal, no other table: only the checksum table, made before the run, stays (empty)");
         });
 
         await Database.ExecuteAsync(url, "DROP TABLE workflow_state");
