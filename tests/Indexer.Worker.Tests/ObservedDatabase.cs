@@ -54,6 +54,9 @@ public sealed class ObservedDatabase
         return new ObservedDatabase(url, readerUrl);
     }
 
+    /// <summary>A database prepared by the caller: the worker logs in with <paramref name="url"/>, the API with <paramref name="readerUrl"/>.</summary>
+    public static ObservedDatabase At(string url, string readerUrl) => new(url, readerUrl);
+
     public async Task<long?> LastIngestedBlockAsync()
     {
         await using var connection = await OpenAsync();
