@@ -18,7 +18,8 @@ public sealed record IndexerStatus(
     WorkerStatus Worker,
     IReadOnlyList<WorkerInstanceStatus> Workers,
     ReorgStatus Reorgs,
-    ProofStatus? Proofs);
+    ProofStatus? Proofs,
+    ReplicationStatus? Replication);
 
 /// <summary>One worker process: the writer, or a hot standby.</summary>
 public sealed record WorkerInstanceStatus(string InstanceId, string Role, DateTime StartedAt, DateTime HeartbeatAt);
@@ -34,3 +35,10 @@ public sealed record WorkerStatus(string? InstanceId, DateTime? StartedAt, DateT
 /// <summary>The worker's latest determinism proof; null before its first computation.</summary>
 public sealed record ProofStatus(
     long? CoveredBlock, long EventCount, string EventLogHash, long WorkflowCount, string ProjectionHash, DateTime ComputedAt);
+
+/// <summary>
+/// Present when the API reads from a streaming replica (hot standby); null on the primary.
+/// </summary>
+/// <param name="ReplayLagSeconds">Since the last replayed transaction's commit on the primary: grows while the primary commits nothing.</param>
+/// <param name="ReplayLagBytes">WAL received but not yet replayed.</param>
+public sealed record ReplicationStatus(double? ReplayLagSeconds, long? ReplayLagBytes);

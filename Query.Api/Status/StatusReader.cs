@@ -25,7 +25,12 @@ public sealed class StatusReader
                p.covered_block AS ProofCoveredBlock, p.event_count AS ProofEventCount,
                p.event_log_hash AS ProofEventLogHash, p.workflow_count AS ProofWorkflowCount,
                p.projection_hash AS ProofProjectionHash, p.computed_at AS ProofComputedAt,
-               r.count AS ReorgCount, r.deepest AS DeepestReorg, r.last_at AS LastReorgAt
+               r.count AS ReorgCount, r.deepest AS DeepestReorg, r.last_at AS LastReorgAt,
+               pg_is_in_recovery() AS Standby,
+               CASE WHEN pg_is_in_recovery()
+                    THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::double precision END AS ReplayLagSeconds,
+               CASE WHEN pg_is_in_recovery()
+                    THEN pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint END AS ReplayLagBytes
         FROM indexer_status s
         CROSS JOIN (SELECT count(*) AS count, max(depth) AS deepest, max(detected_at) AS last_at FROM reorg) r
         LEFT JOIN sync_checkpoint c ON c.id = 1
@@ -68,7 +73,8 @@ public sealed class StatusReader
             new WorkerStatus(row.InstanceId, row.WorkerStartedAt, row.HeartbeatAt, heartbeatAge, row.RpcCircuit),
             snapshot.Workers,
             new ReorgStatus(row.ReorgCount, row.DeepestReorg, row.LastReorgAt),
-            ProofOf(row));
+            ProofOf(row),
+            row.Standby ? new ReplicationStatus(row.ReplayLagSeconds, row.ReplayLagBytes) : null);
     }
 
     private async Task<StatusSnapshot> ReadAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
@@ -150,5 +156,11 @@ public sealed class StatusReader
         public int? DeepestReorg { get; init; }
 
         public DateTime? LastReorgAt { get; init; }
+
+        public bool Standby { get; init; }
+
+        public double? ReplayLagSeconds { get; init; }
+
+        public long? ReplayLagBytes { get; init; }
     }
 }

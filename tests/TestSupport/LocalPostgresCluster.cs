@@ -58,6 +58,36 @@ internal sealed class LocalPostgresCluster : IPostgresBackend
         }
     }
 
+    /// <summary>
+    /// A hot-standby streaming replica of this cluster: <c>pg_basebackup -R</c> into a new folder, started on
+    /// its own free port. Its roles and passwords are the primary's.
+    /// </summary>
+    public async Task<LocalPostgresCluster> StartReplicaAsync()
+    {
+        var tempDir = Directory.CreateTempSubdirectory("x402-pg-replica-").FullName;
+        try
+        {
+            var port = FreePort.Next();
+            var replica = new LocalPostgresCluster(_binDir, tempDir, (PostgresUrl.Parse(AdminUrl) with { Port = port }).ToString());
+            if (RunAsPostgresUser)
+            {
+                await RunToCompletionAsync("chown", "-R", $"{OsUser}:{OsUser}", tempDir);
+            }
+
+            // -R writes standby.signal and primary_conninfo; -X stream copies the WAL made meanwhile.
+            await replica.RunAsync("pg_basebackup", "-D", replica.DataDir, "-d", AdminUrl, "-R", "-X", "stream", "-c", "fast", "--no-sync");
+            await File.AppendAllLinesAsync(
+                Path.Combine(replica.DataDir, "postgresql.conf"), [$"port = {port}", $"unix_socket_directories = '{tempDir}'", "hot_standby = on"]);
+            await replica.StartAgainAsync();
+            return replica;
+        }
+        catch
+        {
+            Directory.Delete(tempDir, recursive: true);
+            throw;
+        }
+    }
+
     public async Task StopAsync()
     {
         await RunAsync("pg_ctl", "-D", DataDir, "-m", "fast", "-w", "stop");

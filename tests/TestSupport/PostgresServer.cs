@@ -40,6 +40,14 @@ public sealed class PostgresServer : IAsyncDisposable
         return new PostgresServer(await LocalPostgresCluster.StartAsync());
     }
 
+    /// <summary>A private cluster of the local binaries, whatever TEST_DATABASE_URL or Docker offer: for tests that need its files (replicas).</summary>
+    public static async Task<PostgresServer> StartLocalAsync() => new(await LocalPostgresCluster.StartAsync());
+
+    /// <summary>A streaming replica (hot standby, read-only) of this server, which must come from <see cref="StartLocalAsync"/>.</summary>
+    public async Task<PostgresServer> StartStreamingReplicaAsync() => _backend is LocalPostgresCluster local
+        ? new PostgresServer(await local.StartReplicaAsync())
+        : throw new NotSupportedException($"A replica is built from a local cluster's files, not from {Description}.");
+
     /// <summary>Creates a fresh empty database (a unique name unless given) and returns its URL, with admin credentials.</summary>
     public async Task<string> CreateDatabaseAsync(string? name = null)
     {

@@ -20,7 +20,7 @@ public sealed class StatusTests
         {
             Assert.That(
                 status.Select(property => property.Key),
-                Is.EqualTo(new[] { "chainId", "contractAddress", "chainHead", "confirmedHead", "lastIndexedBlock", "lagBlocks", "eventCount", "replay", "worker", "workers", "reorgs", "proofs" }));
+                Is.EqualTo(new[] { "chainId", "contractAddress", "chainHead", "confirmedHead", "lastIndexedBlock", "lagBlocks", "eventCount", "replay", "worker", "workers", "reorgs", "proofs", "replication" }));
             Assert.That((long?)status["chainId"], Is.EqualTo(Seed.ChainId));
             Assert.That((string?)status["contractAddress"], Is.EqualTo(Seed.Contract));
             Assert.That((long?)status["lastIndexedBlock"], Is.EqualTo(Seed.LastBlock));
