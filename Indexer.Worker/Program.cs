@@ -17,6 +17,7 @@ using Migrations.Configuration;
 using Migrations.Schema;
 using Nethereum.JsonRpc.Client;
 using Npgsql;
+using System.Runtime.InteropServices;
 
 // Indexer.Worker: with no argument it rebuilds the projection and then follows the chain;
 // `replay` rebuilds the projection from the event log alone (no RPC) and exits;
@@ -44,6 +45,8 @@ builder.Logging.AddSimpleConsole(console =>
 
 builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
+    (host, worker) => host.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.Value.ShutdownTimeoutMs));
 builder.Services.AddSingleton(provider =>
 {
     var connection = DatabaseUrl.Parse(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.DatabaseUrl);
@@ -79,9 +82,11 @@ builder.Services.AddHostedService<HeartbeatService>();
 builder.Services.AddHostedService<IndexerService>();
 builder.Services.AddHostedService<ProofService>();
 
-using var host = builder.Build();
+IHost? host = null;
 try
 {
+    // Building resolves the host's options, and with them the validated settings: a bad one lands in the catches below.
+    host = builder.Build();
     var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
     // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
     ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
@@ -109,7 +114,21 @@ try
         return 2;
     }
 
-    await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(writer.Connection, CancellationToken.None);
+    // SIGTERM or Ctrl-C stops the rebuild before its swap: the old projection stays as it was.
+    using var interrupted = new CancellationTokenSource();
+    using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; interrupted.Cancel(); });
+    using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; interrupted.Cancel(); });
+    try
+    {
+        await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(writer.Connection, interrupted.Token);
+    }
+    catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Replay interrupted before its swap: the projection is unchanged.");
+        await host.Services.GetRequiredService<StatusStore>().ReplayFailedAsync(CancellationToken.None);
+        return 130;
+    }
+
     return 0;
 }
 catch (OptionsValidationException e)
@@ -131,4 +150,8 @@ catch (NpgsqlException e)
 {
     Console.Error.WriteLine($"Cannot use the database at DATABASE_URL: {e.Message}");
     return 1;
+}
+finally
+{
+    host?.Dispose();
 }

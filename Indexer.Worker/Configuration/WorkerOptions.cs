@@ -50,6 +50,10 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("WRITER_LOCK_POLL_MS")]
     public int WriterLockPollMs { get; set; } = 1000;
 
+    /// <summary>How long a stop (SIGTERM) may take: the commit in progress commits or rolls back, the writer lock is released.</summary>
+    [ConfigurationKeyName("SHUTDOWN_TIMEOUT_MS")]
+    public int ShutdownTimeoutMs { get; set; } = 10_000;
+
     [ConfigurationKeyName("PROGRESS_LOG_INTERVAL_MS")]
     public int ProgressLogIntervalMs { get; set; } = 10_000;
 

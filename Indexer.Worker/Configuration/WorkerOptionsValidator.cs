@@ -51,6 +51,7 @@ public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOpti
         AddIfOutside(failures, "WRITER_LOCK_POLL_MS", options.WriterLockPollMs, 10, 60_000);
         AddIfOutside(failures, "PROGRESS_LOG_INTERVAL_MS", options.ProgressLogIntervalMs, 100, 3_600_000);
         AddIfOutside(failures, "HEARTBEAT_INTERVAL_MS", options.HeartbeatIntervalMs, 100, 3_600_000);
+        AddIfOutside(failures, "SHUTDOWN_TIMEOUT_MS", options.ShutdownTimeoutMs, 100, 600_000);
         AddIfOutside(failures, "PROOF_INTERVAL_MS", options.ProofIntervalMs, 100, 86_400_000);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -17,7 +17,12 @@ public sealed class WriterLock(
     /// <summary>"x402" in ASCII: one lock per database, whatever else shares the server.</summary>
     public const long Key = 0x7834_3032;
 
+    /// <summary>A writer that stops cleanly says so here after releasing the lock, so a standby takes over at once.</summary>
+    public const string ReleasedChannel = "x402_writer_released";
+
     private const string TryLock = "SELECT pg_try_advisory_lock(@Key)";
+
+    private const string ListenForRelease = $"LISTEN {ReleasedChannel}";
 
     /// <summary>Waits (as a standby) until this worker holds the lock.</summary>
     public async Task<WriterSession> AcquireAsync(CancellationToken cancellationToken)
@@ -61,7 +66,7 @@ public sealed class WriterLock(
 
             try
             {
-                await Task.Delay(pause, cancellationToken);
+                await WaitForReleaseAsync(connection, pause, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -97,7 +102,21 @@ public sealed class WriterLock(
         };
         var connection = new NpgsqlConnection(lockConnection.ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        await using var listen = new NpgsqlCommand(ListenForRelease, connection);
+        await listen.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>Until the writer announces it let go of the lock, or <paramref name="pause"/> passes (a writer that died says nothing).</summary>
+    private static async Task WaitForReleaseAsync(NpgsqlConnection? connection, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        if (connection is null)
+        {
+            await Task.Delay(pause, cancellationToken);
+            return;
+        }
+
+        await connection.WaitAsync(pause, cancellationToken);
     }
 
     private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)

@@ -40,4 +40,19 @@ public sealed class HeartbeatService(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>Registered first, so stopped last: by now the writer lock is released, and the row says this worker is gone.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await status.StoppedAsync(cancellationToken);
+            logger.LogInformation("Stopped");
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+        {
+            logger.LogWarning("Stopped without marking worker_instance: {Reason}", e.Message);
+        }
+    }
 }

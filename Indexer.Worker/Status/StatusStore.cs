@@ -15,6 +15,10 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
         ON CONFLICT (instance_id) DO UPDATE SET role = EXCLUDED.role, heartbeat_at = now()
         """;
 
+    private const string InstanceStopped = """
+        UPDATE worker_instance SET role = 'standby', stopped_at = now(), heartbeat_at = now() WHERE instance_id = @InstanceId
+        """;
+
     private const string WriterHeartbeat = """
         UPDATE indexer_status SET heartbeat_at = now(), rpc_circuit = @Circuit WHERE id = 1 AND instance_id = @InstanceId
         """;
@@ -48,6 +52,10 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
         """;
 
     private const string ReplayFailed = "UPDATE indexer_status SET replay_state = 'failed' WHERE id = 1";
+
+    /// <summary>This worker stopped cleanly (its writer lock, if it held it, is released already).</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken) =>
+        Execute(InstanceStopped, new { instance.InstanceId }, cancellationToken);
 
     public async Task HeartbeatAsync(string role, bool isWriter, string circuit, CancellationToken cancellationToken)
     {

@@ -46,7 +46,7 @@ public sealed class AnswerCache(CacheSettings settings)
         }
     }
 
-    /// <param name="read">Reads the answer from the database; it runs on behalf of every waiting request, so it gets the application's token, not one request's.</param>
+    /// <param name="read">Reads the answer from the database; it runs on behalf of every waiting request, so it gets the application's token (cancelled once the server has stopped, after in-flight requests drained), not one request's.</param>
     public Task<byte[]> GetOrReadAsync(
         AnswerKey key, Func<CancellationToken, Task<byte[]>> read, CancellationToken stopping, CancellationToken cancellationToken)
     {

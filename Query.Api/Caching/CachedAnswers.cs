@@ -34,6 +34,6 @@ public sealed class CachedAnswers(AnswerCache cache, DataVersionProbe versions, 
     private async Task<byte[]> BodyAsync(string request, Func<CancellationToken, Task<byte[]>> read, CancellationToken cancellationToken)
     {
         var version = await versions.CurrentAsync(cancellationToken);
-        return await cache.GetOrReadAsync(new AnswerKey(version, request), read, lifetime.ApplicationStopping, cancellationToken);
+        return await cache.GetOrReadAsync(new AnswerKey(version, request), read, lifetime.ApplicationStopped, cancellationToken);
     }
 }

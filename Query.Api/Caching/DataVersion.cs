@@ -30,7 +30,7 @@ public sealed class DataVersionProbe
     public DataVersionProbe(NpgsqlDataSource database, CacheSettings settings, TimeProvider clock, IHostApplicationLifetime lifetime)
     {
         _recent = new RecentRead<DataVersion>(
-            cancellationToken => ReadAsync(database, cancellationToken), settings.MaxStaleness, clock, lifetime.ApplicationStopping);
+            cancellationToken => ReadAsync(database, cancellationToken), settings.MaxStaleness, clock, lifetime.ApplicationStopped);
     }
 
     /// <summary>The version as of at most <see cref="CacheSettings.MaxStaleness"/> before this call.</summary>

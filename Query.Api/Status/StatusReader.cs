@@ -38,11 +38,11 @@ public sealed class StatusReader
         WHERE s.id = 1
         """;
 
-    // Every worker seen lately, the writer first: a standby that stopped beating for a minute is gone.
+    // Every worker seen lately, the writer first: a worker that stopped cleanly, or stopped beating for a minute, is gone.
     private const string SelectLiveWorkers = """
         SELECT instance_id AS InstanceId, role AS Role, started_at AS StartedAt, heartbeat_at AS HeartbeatAt
         FROM worker_instance
-        WHERE heartbeat_at > now() - interval '1 minute'
+        WHERE heartbeat_at > now() - interval '1 minute' AND stopped_at IS NULL
         ORDER BY role DESC, instance_id
         """;
 
@@ -53,7 +53,7 @@ public sealed class StatusReader
     {
         _clock = clock;
         _recent = new RecentRead<StatusSnapshot>(
-            cancellationToken => ReadAsync(database, cancellationToken), settings.MaxStaleness, clock, lifetime.ApplicationStopping);
+            cancellationToken => ReadAsync(database, cancellationToken), settings.MaxStaleness, clock, lifetime.ApplicationStopped);
     }
 
     public async Task<IndexerStatus> CurrentAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace TestSupport;
 
@@ -152,6 +153,15 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as systemd, Kubernetes or docker stop send it: the process may stop gracefully.</summary>
+    public void Terminate()
+    {
+        if (!HasExited && Posix.kill(_process.Id, Posix.SIGTERM) != 0)
+        {
+            throw new InvalidOperationException($"kill(SIGTERM) of {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     /// <summary>SIGKILL to the process and all its descendants: a crash, not a graceful stop.</summary>
     public void Kill()
     {
@@ -202,4 +212,12 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+internal static class Posix
+{
+    public const int SIGTERM = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int kill(int pid, int signal);
 }

@@ -16,10 +16,13 @@ internal sealed class ApiProcess : IAsyncDisposable
     private ApiProcess(ChildProcess process, int port)
     {
         _process = process;
+        Port = port;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Http { get; }
+
+    public int Port { get; }
 
     public int ProcessId => _process.Id;
 
@@ -73,6 +76,11 @@ internal sealed class ApiProcess : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType, body);
     }
+
+    /// <summary>SIGTERM, as an orchestrator stops it.</summary>
+    public void Terminate() => _process.Terminate();
+
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {
