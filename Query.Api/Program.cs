@@ -8,6 +8,7 @@ using Query.Api.Caching;
 using Query.Api.Configuration;
 using Query.Api.Database;
 using Query.Api.Health;
+using Query.Api.OpenApi;
 using Query.Api.Stats;
 using Query.Api.Status;
 using Query.Api.Workflows;
@@ -39,6 +40,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidato
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+builder.Services.AddApiDocumentation();
 
 WebApplication app;
 try
@@ -75,6 +77,7 @@ app.MapHealth();
 app.MapWorkflows();
 app.MapStats();
 app.MapStatus();
+app.MapApiDocumentation();
 
 await app.RunAsync();
 return 0;

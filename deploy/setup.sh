@@ -24,6 +24,7 @@ if ((${#missing[@]} > 0)); then
   apt-get install -y "${missing[@]}"
 fi
 
+# deploy/package.json: anvil and solc, and openapi-typescript and tsc for the OpenAPI client test.
 [[ -f $lock ]] || fail "$lock is missing: lock deploy/package.json's dependencies first (npm install --prefix deploy)"
 if [[ ! -d deploy/node_modules || $lock -nt deploy/node_modules ]]; then
   npm ci --prefix deploy --no-audit --no-fund

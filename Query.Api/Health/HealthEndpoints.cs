@@ -8,7 +8,11 @@ public static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => new { status = "ok" });
+        app.MapGet("/health", () => Liveness.Ok)
+            .WithName("getHealth")
+            .WithTags("Health")
+            .WithSummary("Liveness")
+            .WithDescription("Answers 200 while the process serves requests, whatever the database's state.");
 
         app.MapGet("/health/db", async (NpgsqlDataSource database, CancellationToken cancellationToken) =>
         {
@@ -19,12 +23,18 @@ public static class HealthEndpoints
                 await using var connection = await database.OpenConnectionAsync(probe.Token);
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(probe.Token);
-                return Results.Ok(new { status = "ok", db = "connected" });
+                return Results.Ok(DatabaseHealth.Connected);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return Results.Json(new { status = "error", db = "disconnected" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Json(DatabaseHealth.Disconnected, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        })
+            .WithName("getDatabaseHealth")
+            .WithTags("Health")
+            .WithSummary("Database reachability")
+            .WithDescription($"Opens a connection and runs SELECT 1 within {DatabaseProbeTimeout.TotalSeconds:0} s: 200 when that works, 503 otherwise (and 200 again by itself once the database is back).")
+            .Produces<DatabaseHealth>()
+            .Produces<DatabaseHealth>(StatusCodes.Status503ServiceUnavailable);
     }
 }

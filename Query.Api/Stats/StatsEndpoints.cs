@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Dapper;
 using Npgsql;
 using Query.Api.Caching;
@@ -18,7 +19,13 @@ public static class StatsEndpoints
 
     public static void MapStats(this IEndpointRouteBuilder app) =>
         app.MapGet("/stats", async (NpgsqlDataSource database, CachedAnswers answers, CancellationToken cancellationToken) =>
-            await answers.GetAsync("/stats", token => CountAsync(database, token), cancellationToken));
+            await answers.GetAsync("/stats", token => CountAsync(database, token), cancellationToken))
+            .WithName("getStats")
+            .WithTags("Workflows")
+            .WithSummary("Workflow counts by status")
+            .WithDescription("How many workflows the observer holds, in total and by status.")
+            .Produces<WorkflowStats>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<WorkflowStats> CountAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
     {
@@ -27,4 +34,10 @@ public static class StatsEndpoints
     }
 }
 
-public sealed record WorkflowStats(long Total, long Running, long Completed, long Failed, long Rejected);
+[Description("Workflow counts; total is the sum of the four statuses.")]
+public sealed record WorkflowStats(
+    [property: Description("Every workflow observed.")] long Total,
+    [property: Description("Workflows not yet completed, failed or rejected.")] long Running,
+    [property: Description("Workflows that completed.")] long Completed,
+    [property: Description("Workflows that failed (not by rejection).")] long Failed,
+    [property: Description("Workflows whose decision was negative.")] long Rejected);

@@ -26,7 +26,14 @@ public static class WorkflowEndpoints
                 string.Create(CultureInfo.InvariantCulture, $"/workflows?limit={limit}&offset={offset}"),
                 token => queries.ListAsync(limit, offset, token),
                 cancellationToken);
-        });
+        })
+            .WithName("listWorkflows")
+            .WithTags("Workflows")
+            .WithSummary("List workflows, newest first")
+            .WithDescription("Workflows ordered by the position of their first event, newest first: a total, stable order.")
+            .Produces<IReadOnlyList<WorkflowSummary>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapGet("/workflows/{id}", async (
             string id,
@@ -48,6 +55,14 @@ public static class WorkflowEndpoints
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Workflow not found",
                 detail: $"No workflow {request.Normalized} has been observed.");
-        });
+        })
+            .WithName("getWorkflow")
+            .WithTags("Workflows")
+            .WithSummary("One workflow with its timeline")
+            .WithDescription("The workflow's derived state, its decisions and settlements, every event of its timeline with chain metadata, and any anomalies.")
+            .Produces<WorkflowDetail>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }
