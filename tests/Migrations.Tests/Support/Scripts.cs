@@ -12,6 +12,7 @@ internal static class Scripts
         "0005_reorgs_and_writers.sql",
         "0006_determinism_proofs.sql",
         "0007_covering_list_index.sql",
+        "0008_filter_and_timeline_indexes.sql",
     ];
 
     public static readonly string[] Tables =
