@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentValidation;
 using Query.Api.Caching;
 
@@ -21,11 +20,8 @@ public static class WorkflowEndpoints
                 return Results.ValidationProblem(validation.ToDictionary());
             }
 
-            var (limit, offset) = (request.LimitValue, request.OffsetValue);
-            return await answers.GetAsync(
-                string.Create(CultureInfo.InvariantCulture, $"/workflows?limit={limit}&offset={offset}"),
-                token => queries.ListAsync(limit, offset, token),
-                cancellationToken);
+            var page = request.ToPage();
+            return await answers.GetPageAsync(page.CacheKey, token => queries.ListAsync(page, token), cancellationToken);
         });
 
         app.MapGet("/workflows/{id}", async (
