@@ -87,24 +87,26 @@ public sealed class TimelineRequestValidator : AbstractValidator<TimelineRequest
             .WithMessage($"to must be unix seconds: a whole number from 0 to {QueryValues.MaxUnixSeconds}.");
 
         RuleFor(request => request.To)
-            .Must((request, to) => QueryValues.WholeNumber(to!) >= QueryValues.WholeNumber(request.From!))
-            .When(BothValid)
+            .Must((request, to) => !IsBefore(to!, request.From!))
+            .When(BothTimesValid)
             .OverridePropertyName("to")
             .WithMessage("to must not be before from.");
 
+        // Named under both parameters: either may be the one to move.
         foreach (var parameter in new[] { "from", "to" })
         {
             RuleFor(request => request)
                 .Must(request => TimelineRequest.CountBetween(request.From!, request.To!, Seconds(request)) <= TimelineRequest.MaxBuckets)
-                .When(request => BothValid(request) && QueryValues.WholeNumber(request.To!) >= QueryValues.WholeNumber(request.From!))
+                .When(request => BothTimesValid(request) && !IsBefore(request.To!, request.From!)
+                                 && (request.Bucket is null || TimelineRequest.BucketSeconds.ContainsKey(request.Bucket)))
                 .OverridePropertyName(parameter)
                 .WithMessage($"from and to span more than {TimelineRequest.MaxBuckets} buckets; narrow them or use a larger bucket.");
         }
     }
 
-    private static bool BothValid(TimelineRequest request) =>
-        QueryValues.IsUnixSeconds(request.From) && QueryValues.IsUnixSeconds(request.To)
-        && (request.Bucket is null || TimelineRequest.BucketSeconds.ContainsKey(request.Bucket));
+    private static bool BothTimesValid(TimelineRequest request) => QueryValues.IsUnixSeconds(request.From) && QueryValues.IsUnixSeconds(request.To);
+
+    private static bool IsBefore(string to, string from) => QueryValues.WholeNumber(to) < QueryValues.WholeNumber(from);
 
     private static long Seconds(TimelineRequest request) => TimelineRequest.BucketSeconds[request.Bucket ?? "hour"];
 }

@@ -32,8 +32,6 @@ public sealed class WorkflowFilter
     /// <summary>Every status, in the order they are listed in query strings.</summary>
     public static readonly IReadOnlyList<string> Statuses = ["running", "completed", "failed", "rejected"];
 
-    public static readonly WorkflowFilter None = new(null, null, null, null, null);
-
     public WorkflowFilter(IReadOnlyList<string>? statuses, string? initiator, string? payee, long? startedFrom, long? startedTo)
     {
         StatusIn = statuses;
@@ -60,8 +58,6 @@ public sealed class WorkflowFilter
     /// status name, lowercase hex or digits, so nothing needs escaping.
     /// </summary>
     public string QueryString { get; }
-
-    public bool IsEmpty => QueryString.Length == 0;
 
     /// <summary>Normalizes a query that its validator (<see cref="WorkflowFilterValidator{T}"/>) accepted.</summary>
     public static WorkflowFilter From(IWorkflowFilterQuery query)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -61,5 +62,5 @@ public static class WorkflowFilterSql
     }
 
     /// <summary>The part of a stored settlement (<c>{"from","to","amount","timestamp"}</c>) the payee filter matches.</summary>
-    private sealed record SettlementTo([property: System.Text.Json.Serialization.JsonPropertyName("to")] string To);
+    private sealed record SettlementTo([property: JsonPropertyName("to")] string To);
 }
