@@ -9,8 +9,9 @@ SET synchronous_commit = off;
 CREATE TEMP TABLE synthetic AS
 SELECT i,
        '0x' || md5('workflow:' || i) || md5('workflow2:' || i) AS workflow_id,
-       '0x' || substr(md5('initiator:' || (i % 500)), 1, 40) AS initiator,
-       '0x' || substr(md5('payee:' || (i % 97)), 1, 40) AS payee,
+       -- Addresses of 40 hex digits, as on chain (an md5 has 32), so that initiator= and payee= accept them.
+       '0x' || md5('initiator:' || (i % 500)) || substr(md5('initiator2:' || (i % 500)), 1, 8) AS initiator,
+       '0x' || md5('payee:' || (i % 97)) || substr(md5('payee2:' || (i % 97)), 1, 8) AS payee,
        1 + i / 350 AS start_block,
        i % 350 AS tx,
        ((i % 100) + 1)::numeric * 1000000000000000000 AS amount,

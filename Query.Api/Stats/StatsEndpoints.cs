@@ -1,36 +1,68 @@
 using System.ComponentModel;
-using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Query.Api.Caching;
+using Query.Api.Database;
+using Query.Api.Workflows;
 
 namespace Query.Api.Stats;
 
 public static class StatsEndpoints
 {
-    // One pass over the status index: read once per data version, never per request.
+    // One pass over the status index without filters (an index-only scan); with filters, over the index
+    // the filter's condition uses (WorkflowFilterSql, $1..$5). Read once per data version, never per request.
     private const string CountByStatus = """
-        SELECT count(*) AS Total,
-               count(*) FILTER (WHERE status = 'running') AS Running,
-               count(*) FILTER (WHERE status = 'completed') AS Completed,
-               count(*) FILTER (WHERE status = 'failed') AS Failed,
-               count(*) FILTER (WHERE status = 'rejected') AS Rejected
+        SELECT count(*),
+               count(*) FILTER (WHERE status = 'running'),
+               count(*) FILTER (WHERE status = 'completed'),
+               count(*) FILTER (WHERE status = 'failed'),
+               count(*) FILTER (WHERE status = 'rejected')
         FROM workflow_state
         """;
 
-    public static void MapStats(this IEndpointRouteBuilder app) =>
-        app.MapGet("/stats", async (NpgsqlDataSource database, CachedAnswers answers, CancellationToken cancellationToken) =>
-            await answers.GetAsync("/stats", token => CountAsync(database, token), cancellationToken))
+    public static void MapStats(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/stats", async (
+            [AsParameters] StatsRequest request,
+            IValidator<StatsRequest> validator,
+            NpgsqlDataSource database,
+            CachedAnswers answers,
+            CancellationToken cancellationToken) =>
+        {
+            var validation = await validator.ValidateAsync(request, cancellationToken);
+            if (!validation.IsValid)
+            {
+                return Results.ValidationProblem(validation.ToDictionary());
+            }
+
+            var filter = WorkflowFilter.From(request);
+            return await answers.GetAsync("/stats?" + filter.QueryString, token => CountAsync(database, filter, token), cancellationToken);
+        })
             .WithName("getStats")
             .WithTags("Workflows")
             .WithSummary("Workflow counts by status")
-            .WithDescription("How many workflows the observer holds, in total and by status.")
+            .WithDescription("How many workflows the observer holds, in total and by status, among those matching the filters of GET /workflows.")
             .Produces<WorkflowStats>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task<WorkflowStats> CountAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+        app.MapTimeline();
+    }
+
+    public static SqlStatement CountStatement(WorkflowFilter filter)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleAsync<WorkflowStats>(new CommandDefinition(CountByStatus, cancellationToken: cancellationToken));
+        var parameters = new List<NpgsqlParameter>();
+        WorkflowFilterSql.AddParameters(parameters, filter);
+        return new SqlStatement($"{CountByStatus}\n{WorkflowFilterSql.Where(WorkflowFilterSql.Conditions(filter))}", parameters);
+    }
+
+    private static async Task<WorkflowStats> CountAsync(NpgsqlDataSource database, WorkflowFilter filter, CancellationToken cancellationToken)
+    {
+        await using var command = CountStatement(filter).CreateCommand(database);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new WorkflowStats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 }
 
@@ -41,3 +73,13 @@ public sealed record WorkflowStats(
     [property: Description("Workflows that completed.")] long Completed,
     [property: Description("Workflows that failed (not by rejection).")] long Failed,
     [property: Description("Workflows whose decision was negative.")] long Rejected);
+
+/// <summary>GET /stats query: the filters of GET /workflows, as text until validated.</summary>
+public sealed record StatsRequest(
+    [property: FromQuery(Name = "status")] string[]? Status,
+    [property: FromQuery(Name = "initiator")] string? Initiator,
+    [property: FromQuery(Name = "payee")] string? Payee,
+    [property: FromQuery(Name = "startedFrom")] string? StartedFrom,
+    [property: FromQuery(Name = "startedTo")] string? StartedTo) : IWorkflowFilterQuery;
+
+public sealed class StatsRequestValidator : WorkflowFilterValidator<StatsRequest>;

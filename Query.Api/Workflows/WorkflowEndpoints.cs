@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentValidation;
 using Query.Api.Caching;
 
@@ -21,16 +20,15 @@ public static class WorkflowEndpoints
                 return Results.ValidationProblem(validation.ToDictionary());
             }
 
-            var (limit, offset) = (request.LimitValue, request.OffsetValue);
-            return await answers.GetAsync(
-                string.Create(CultureInfo.InvariantCulture, $"/workflows?limit={limit}&offset={offset}"),
-                token => queries.ListAsync(limit, offset, token),
-                cancellationToken);
+            var page = request.ToPage();
+            return await answers.GetPageAsync(page.CacheKey, token => queries.ListAsync(page, token), cancellationToken);
         })
             .WithName("listWorkflows")
             .WithTags("Workflows")
-            .WithSummary("List workflows, newest first")
-            .WithDescription("Workflows ordered by the position of their first event, newest first: a total, stable order.")
+            .WithSummary("List workflows, newest first, with filters and keyset paging")
+            .WithDescription(
+                "Workflows ordered by the position of their first event, newest first: a total, stable order. When more rows exist, " +
+                "the Link header's rel=\"next\" URL holds an opaque cursor; following it walks the whole list with no workflow repeated or skipped.")
             .Produces<IReadOnlyList<WorkflowSummary>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

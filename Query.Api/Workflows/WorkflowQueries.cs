@@ -2,6 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
+using Query.Api.Caching;
+using Query.Api.Database;
 
 namespace Query.Api.Workflows;
 
@@ -11,13 +14,23 @@ namespace Query.Api.Workflows;
 /// </summary>
 public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOptions> json)
 {
-    // Newest first by the position of each workflow's first event: a total, stable order. An index-only
-    // scan of workflow_state_newest_first (migration 0007), which carries the summary's columns.
-    private const string ListNewestFirst = """
-        SELECT workflow_id, status, initiator, started_at, completed_at
+    // Newest first by the position of each workflow's first event: a total, stable order. Without filters,
+    // an index-only scan of workflow_state_newest_first (migration 0007), which carries the summary's
+    // columns; the position is read too, as the next page's cursor. With filters, the WHERE clause of
+    // WorkflowFilterSql ($1..$5) and the indexes of migration 0008.
+    private const string SelectSummaries = """
+        SELECT workflow_id, status, initiator, started_at, completed_at,
+               first_event_block, first_event_transaction_index, first_event_log_index
         FROM workflow_state
+        """;
+
+    // A keyset page: only workflows after the cursor in the list's order (an index condition on the same index).
+    private const string AfterCursor = "(first_event_block, first_event_transaction_index, first_event_log_index) < ($6, $7, $8)";
+
+    // One row more than the page, to tell whether a next page exists.
+    private const string NewestFirstPage = """
         ORDER BY first_event_block DESC, first_event_transaction_index DESC, first_event_log_index DESC
-        LIMIT $1 OFFSET $2
+        LIMIT $9 OFFSET $10
         """;
 
     // The workflow's row, repeated beside each of its events in canonical order (one row with null event
@@ -33,20 +46,44 @@ public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOpti
         ORDER BY e.block_number, e.transaction_index, e.log_index
         """;
 
-    public async Task<IReadOnlyList<WorkflowSummary>> ListAsync(int limit, long offset, CancellationToken cancellationToken)
+    /// <summary>The statement of one page (plus one row) of <paramref name="request"/>.</summary>
+    public static SqlStatement ListStatement(WorkflowPageRequest request)
     {
-        await using var command = database.CreateCommand(ListNewestFirst);
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = offset });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var page = new List<WorkflowSummary>(limit);
-        while (await reader.ReadAsync(cancellationToken))
+        var conditions = WorkflowFilterSql.Conditions(request.Filter);
+        if (request.After is not null)
         {
-            page.Add(new WorkflowSummary(
-                reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableInt64(reader, 3), NullableInt64(reader, 4)));
+            conditions.Add(AfterCursor);
         }
 
-        return page;
+        var parameters = new List<NpgsqlParameter>();
+        WorkflowFilterSql.AddParameters(parameters, request.Filter);
+        parameters.Add(WorkflowFilterSql.Typed(NpgsqlDbType.Bigint, request.After?.BlockNumber));
+        parameters.Add(WorkflowFilterSql.Typed(NpgsqlDbType.Integer, request.After?.TransactionIndex));
+        parameters.Add(WorkflowFilterSql.Typed(NpgsqlDbType.Integer, request.After?.LogIndex));
+        parameters.Add(WorkflowFilterSql.Typed(NpgsqlDbType.Integer, request.Limit + 1));
+        parameters.Add(WorkflowFilterSql.Typed(NpgsqlDbType.Bigint, request.Offset));
+        return new SqlStatement($"{SelectSummaries}\n{WorkflowFilterSql.Where(conditions)}\n{NewestFirstPage}", parameters);
+    }
+
+    public async Task<ListPage<WorkflowSummary>> ListAsync(WorkflowPageRequest request, CancellationToken cancellationToken)
+    {
+        await using var command = ListStatement(request).CreateCommand(database);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var page = new List<WorkflowSummary>(Math.Min(request.Limit, 128));
+        ListCursor last = default;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (page.Count == request.Limit)
+            {
+                return new ListPage<WorkflowSummary>(page, request.NextPage(last));
+            }
+
+            page.Add(new WorkflowSummary(
+                reader.GetString(0), reader.GetString(1), NullableString(reader, 2), NullableInt64(reader, 3), NullableInt64(reader, 4)));
+            last = new ListCursor(reader.GetInt64(5), reader.GetInt32(6), reader.GetInt32(7));
+        }
+
+        return new ListPage<WorkflowSummary>(page, null);
     }
 
     private JsonWriterOptions WriterOptions => new() { Encoder = json.Value.SerializerOptions.Encoder };

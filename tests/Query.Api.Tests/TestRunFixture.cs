@@ -11,6 +11,7 @@ public sealed class TestRunFixture
     public async Task StopSharedProcessesAndServers()
     {
         await SeededApi.DisposeAsync();
+        await GeneratedApi.DisposeAsync();
         await SharedPostgres.DisposeAsync();
     }
 }

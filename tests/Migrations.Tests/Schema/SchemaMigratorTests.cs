@@ -100,6 +100,11 @@ public sealed class SchemaMigratorTests
     [TestCase("chain_event_workflow_timeline", "chain_event", "INDEX", "(workflow_id, block_number, transaction_index, log_index)")]
     [TestCase("workflow_state_newest_first", "workflow_state", "INDEX", "(first_event_block DESC, first_event_transaction_index DESC, first_event_log_index DESC) INCLUDE (workflow_id, status, initiator, started_at, completed_at)")]
     [TestCase("workflow_state_status", "workflow_state", "INDEX", "(status)")]
+    [TestCase("workflow_state_initiator_newest_first", "workflow_state", "INDEX", "(initiator, first_event_block DESC, first_event_transaction_index DESC, first_event_log_index DESC)")]
+    [TestCase("workflow_state_settlements", "workflow_state", "INDEX", "USING gin (settlements jsonb_path_ops)")]
+    [TestCase("workflow_state_started_at", "workflow_state", "INDEX", "(started_at) INCLUDE (status)")]
+    [TestCase("workflow_state_ended_at", "workflow_state", "INDEX", "(completed_at) INCLUDE (status) WHERE (completed_at IS NOT NULL)")]
+    [TestCase("chain_event_payments_by_time", "chain_event", "INDEX", "(block_timestamp) WHERE (event_type = 'PAYMENT_EXECUTED'::text)")]
     public async Task Apply_CreatesTheIndexesTheQueriesNeed(string index, string table, string kind, string columns)
     {
         var url = await MigratedAsync();

@@ -12,7 +12,8 @@ internal static class Scripts
         "0005_reorgs_and_writers.sql",
         "0006_determinism_proofs.sql",
         "0007_covering_list_index.sql",
-        "0008_worker_stopped.sql",
+        "0008_filter_and_timeline_indexes.sql",
+        "0009_worker_stopped.sql",
     ];
 
     public static readonly string[] Tables =

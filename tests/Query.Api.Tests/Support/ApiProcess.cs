@@ -74,7 +74,9 @@ internal sealed class ApiProcess : IAsyncDisposable
     {
         using var response = await Http.GetAsync(pathAndQuery.TrimStart('/'));
         var body = await response.Content.ReadAsStringAsync();
-        return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType, body);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(header => header.Key, header => string.Join(", ", header.Value), StringComparer.OrdinalIgnoreCase);
+        return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType, body, headers);
     }
 
     /// <summary>SIGTERM, as an orchestrator stops it.</summary>
@@ -89,8 +91,11 @@ internal sealed class ApiProcess : IAsyncDisposable
     }
 }
 
-internal sealed record ApiResponse(HttpStatusCode Status, MediaTypeHeaderValue? ContentType, string Body)
+/// <param name="Headers">Every response and content header, by name in any case; repeated values joined by ", ".</param>
+internal sealed record ApiResponse(HttpStatusCode Status, MediaTypeHeaderValue? ContentType, string Body, IReadOnlyDictionary<string, string> Headers)
 {
+    public string? Header(string name) => Headers.GetValueOrDefault(name);
+
     public string? MediaType => ContentType?.MediaType;
 
     public JsonNode Json => JsonNode.Parse(Body) ?? throw new InvalidOperationException("The body is JSON null.");

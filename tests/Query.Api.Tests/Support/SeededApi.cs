@@ -35,7 +35,11 @@ internal static class SeededApi
     }
 
     /// <summary>A fresh database on <paramref name="server"/>, migrated, seeded, with a x402_api login; returns (admin URL, x402_api URL).</summary>
-    public static async Task<(string AdminUrl, string ApiRoleUrl)> CreateSeededDatabaseAsync(PostgresServer server)
+    public static Task<(string AdminUrl, string ApiRoleUrl)> CreateSeededDatabaseAsync(PostgresServer server) =>
+        CreateDatabaseAsync(server, Seed.WriteAsync);
+
+    /// <summary>As <see cref="CreateSeededDatabaseAsync"/>, with the history <paramref name="seed"/> writes (given the admin URL).</summary>
+    public static async Task<(string AdminUrl, string ApiRoleUrl)> CreateDatabaseAsync(PostgresServer server, Func<string, Task> seed)
     {
         var adminUrl = await server.CreateDatabaseAsync();
         var migration = new SchemaMigrator(DatabaseUrl.Parse(adminUrl)).Apply(TextWriter.Null);
@@ -45,7 +49,7 @@ internal static class SeededApi
         }
 
         var apiRoleUrl = await server.CreateLoginRoleAsync(ApiRole, ApiRolePassword, adminUrl, "x402_reader");
-        await Seed.WriteAsync(adminUrl);
+        await seed(adminUrl);
         return (adminUrl, apiRoleUrl);
     }
 
