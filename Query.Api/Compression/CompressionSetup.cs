@@ -6,7 +6,8 @@ namespace Query.Api.Compression;
 /// <summary>
 /// Brotli or gzip (preferred in that order at equal quality) for clients that send Accept-Encoding; a
 /// request without it goes straight through (the middleware checks one header). Fastest levels: a
-/// 1,000-row page shrinks about tenfold at either, and higher levels cost far more CPU for little more.
+/// 100-row page of 20 KB leaves as 6 KB (br) or 10 KB (gzip) for 60–70 µs of CPU (ids and addresses are
+/// random hex, so higher levels gain little for far more CPU).
 /// Server-sent events are never compressed: a compressor buffers, and events must leave as they happen.
 /// </summary>
 public static class CompressionSetup

@@ -52,7 +52,7 @@ public static class CrossOriginSetup
                 policy.WithOrigins([.. origins.Origins]);
             }
 
-            policy.WithMethods(HttpMethods.Get, HttpMethods.Head)
+            policy.WithMethods(HttpMethods.Get)
                 .AllowAnyHeader()
                 .WithExposedHeaders(ExposedHeaders)
                 .SetPreflightMaxAge(PreflightMaxAge);

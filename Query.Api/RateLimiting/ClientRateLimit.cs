@@ -73,6 +73,8 @@ public sealed class ClientRateLimit(IOptions<ApiOptions> options) : IConfigureOp
             HttpContext = context,
             ProblemDetails = new ProblemDetails
             {
+                // ASP.NET Core has no default type for 429; this is where the status is defined.
+                Type = "https://tools.ietf.org/html/rfc6585#section-4",
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
                 Detail = $"This client address may make {perMinute} requests a minute; retry after {retryAfterSeconds} s.",

@@ -64,6 +64,7 @@ public sealed class RateLimitTests
             Assert.That(limited.Status, Is.EqualTo(HttpStatusCode.TooManyRequests), limited.ToString());
             Assert.That(limited.Header("Content-Type"), Is.EqualTo("application/problem+json"), limited.ToString());
             Assert.That((int?)JsonNode.Parse(limited.Text)!["status"], Is.EqualTo(429), limited.ToString());
+            Assert.That((string?)JsonNode.Parse(limited.Text)!["type"], Is.EqualTo("https://tools.ietf.org/html/rfc6585#section-4"), limited.ToString());
             Assert.That(int.Parse(limited.Header("Retry-After")!, CultureInfo.InvariantCulture), Is.InRange(1, 60 / PerMinute), limited.ToString());
             Assert.That(limited.Header("X-RateLimit-Remaining"), Is.EqualTo("0"), limited.ToString());
         });
