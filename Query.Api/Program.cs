@@ -5,10 +5,13 @@ using Migrations.Configuration;
 using Migrations.Schema;
 using Npgsql;
 using Query.Api.Caching;
+using Query.Api.Compression;
 using Query.Api.Configuration;
+using Query.Api.CrossOrigin;
 using Query.Api.Database;
 using Query.Api.Health;
 using Query.Api.OpenApi;
+using Query.Api.RateLimiting;
 using Query.Api.Stats;
 using Query.Api.Status;
 using Query.Api.Workflows;
@@ -41,6 +44,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
 builder.Services.AddApiDocumentation();
+builder.Services.AddClientRateLimits().AddCrossOrigin().AddCompression();
 
 WebApplication app;
 try
@@ -71,6 +75,11 @@ catch (NpgsqlException e)
     return 1;
 }
 
+// Outermost first: who the client is, then compression of whatever follows, CORS headers (on 429 and 503 too), the rate limit.
+app.UseClientAddresses();
+app.UseResponseCompression();
+app.UseCrossOrigin();
+app.UseClientRateLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealth();

@@ -12,7 +12,8 @@
 # API_LOAD_SHARED_BUFFERS (2GB: the database fits; PostgreSQL's default 128MB does not),
 # API_LOAD_API_DLL and API_LOAD_MIGRATIONS_DLL run other builds of Query.Api and Migrations (e.g. older
 # ones, for a before/after table).
-# Query.Api's own settings (DB_POOL_SIZE, CACHE_SIZE_MB, …) pass through from the environment.
+# Query.Api's own settings (DB_POOL_SIZE, CACHE_SIZE_MB, …) pass through from the environment;
+# RATE_LIMIT_PER_MINUTE is 0 (no limit) unless set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -70,7 +71,9 @@ psql_admin "$dir" "$pg_port" -d x402 -tAc "CREATE EXTENSION IF NOT EXISTS pg_pre
     SELECT indexrelid FROM pg_index WHERE indrelid IN ('chain_event'::regclass, 'workflow_state'::regclass))" >/dev/null
 deep_offset=$((workflows * 98 / 100))
 
-DATABASE_URL=$owner_url HOST=127.0.0.1 PORT=$api_port dotnet "$api_dll" >"$dir/logs/api.log" 2>&1 &
+# wrk sends everything from 127.0.0.1: no rate limit unless asked for, since this measures the API's raw speed.
+DATABASE_URL=$owner_url HOST=127.0.0.1 PORT=$api_port RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-0} \
+  dotnet "$api_dll" >"$dir/logs/api.log" 2>&1 &
 api_pid=$!
 until curl -sf "$api/health" >/dev/null; do
   kill -0 "$api_pid" 2>/dev/null || { say "Query.Api did not start: $(tail -n 5 "$dir/logs/api.log")"; exit 1; }

@@ -4,7 +4,8 @@
 # Ctrl-C stops everything. Each run starts from an empty chain and an empty database.
 #
 # Settings (environment): PORT (API, default 3000), ANVIL_PORT (default 8545),
-# DEMO_PG_PORT (default 55432), DEMO_DIR (default /tmp/x402-demo), DEMO_INTERVAL_MS (a block every N ms, default 1000).
+# DEMO_PG_PORT (default 55432), DEMO_DIR (default /tmp/x402-demo), DEMO_INTERVAL_MS (a block every N ms, default 1000);
+# the API's CORS_ORIGINS (e.g. http://localhost:5173 for a frontend's dev server) and RATE_LIMIT_PER_MINUTE (default 600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -73,6 +74,7 @@ env -i PATH="$PATH" HOME="${HOME:-/root}" DOTNET_NOLOGO=1 \
 pids+=($!)
 env -i PATH="$PATH" HOME="${HOME:-/root}" DOTNET_NOLOGO=1 \
   DATABASE_URL="$reader_url" HOST=127.0.0.1 PORT="$api_port" \
+  CORS_ORIGINS="${CORS_ORIGINS:-}" RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-600}" \
   dotnet "$(bin_of Query.Api)" >"$logs/api.log" 2>&1 &
 pids+=($!)
 until curl -sf "http://127.0.0.1:$api_port/health" >/dev/null; do

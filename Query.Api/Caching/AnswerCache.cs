@@ -4,7 +4,7 @@ namespace Query.Api.Caching;
 
 /// <summary>
 /// Serialized answers kept per <see cref="DataVersion"/>, least recently used first out, in at most
-/// <see cref="CacheSettings.CapacityBytes"/> (bodies plus a fixed charge per entry). Answers of older
+/// <see cref="CacheSettings.CapacityBytes"/> (bodies and tags plus a fixed charge per entry). Answers of older
 /// versions are never looked up again and so are the first to go. Concurrent requests for one missing
 /// answer share one database read.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class AnswerCache(CacheSettings settings)
     private readonly Lock _gate = new();
     private readonly Dictionary<AnswerKey, LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _leastRecentFirst = new();
-    private readonly ConcurrentDictionary<AnswerKey, Lazy<Task<byte[]>>> _reading = new();
+    private readonly ConcurrentDictionary<AnswerKey, Lazy<Task<CachedAnswer>>> _reading = new();
     private long _sizeBytes;
 
     public long CapacityBytes => settings.CapacityBytes;
@@ -47,19 +47,19 @@ public sealed class AnswerCache(CacheSettings settings)
     }
 
     /// <param name="read">Reads the answer from the database; it runs on behalf of every waiting request, so it gets the application's token (cancelled once the server has stopped, after in-flight requests drained), not one request's.</param>
-    public Task<byte[]> GetOrReadAsync(
-        AnswerKey key, Func<CancellationToken, Task<byte[]>> read, CancellationToken stopping, CancellationToken cancellationToken)
+    public Task<CachedAnswer> GetOrReadAsync(
+        AnswerKey key, Func<CancellationToken, Task<CachedAnswer>> read, CancellationToken stopping, CancellationToken cancellationToken)
     {
-        if (TryGet(key, out var body))
+        if (TryGet(key, out var answer))
         {
-            return Task.FromResult(body);
+            return Task.FromResult(answer);
         }
 
-        var shared = _reading.GetOrAdd(key, missing => new Lazy<Task<byte[]>>(() => ReadAndKeepAsync(missing, read, stopping)));
+        var shared = _reading.GetOrAdd(key, missing => new Lazy<Task<CachedAnswer>>(() => ReadAndKeepAsync(missing, read, stopping)));
         return shared.Value.WaitAsync(cancellationToken);
     }
 
-    public bool TryGet(AnswerKey key, out byte[] body)
+    public bool TryGet(AnswerKey key, out CachedAnswer answer)
     {
         lock (_gate)
         {
@@ -67,18 +67,18 @@ public sealed class AnswerCache(CacheSettings settings)
             {
                 _leastRecentFirst.Remove(node);
                 _leastRecentFirst.AddLast(node);
-                body = node.Value.Body;
+                answer = node.Value.Answer;
                 return true;
             }
         }
 
-        body = [];
+        answer = CachedAnswer.Missing;
         return false;
     }
 
-    public void Keep(AnswerKey key, byte[] body)
+    public void Keep(AnswerKey key, CachedAnswer answer)
     {
-        var cost = CostOf(key, body);
+        var cost = CostOf(key, answer);
         if (cost > settings.CapacityBytes / LargestShare)
         {
             return;
@@ -96,18 +96,18 @@ public sealed class AnswerCache(CacheSettings settings)
                 Drop(oldest);
             }
 
-            _entries[key] = _leastRecentFirst.AddLast(new Entry(key, body, cost));
+            _entries[key] = _leastRecentFirst.AddLast(new Entry(key, answer, cost));
             _sizeBytes += cost;
         }
     }
 
-    private async Task<byte[]> ReadAndKeepAsync(AnswerKey key, Func<CancellationToken, Task<byte[]>> read, CancellationToken stopping)
+    private async Task<CachedAnswer> ReadAndKeepAsync(AnswerKey key, Func<CancellationToken, Task<CachedAnswer>> read, CancellationToken stopping)
     {
         try
         {
-            var body = await read(stopping);
-            Keep(key, body);
-            return body;
+            var answer = await read(stopping);
+            Keep(key, answer);
+            return answer;
         }
         finally
         {
@@ -122,9 +122,10 @@ public sealed class AnswerCache(CacheSettings settings)
         _sizeBytes -= node.Value.Cost;
     }
 
-    private static long CostOf(AnswerKey key, byte[] body) => body.Length + (2L * key.Request.Length) + EntryOverheadBytes;
+    private static long CostOf(AnswerKey key, CachedAnswer answer) =>
+        answer.Body.Length + (2L * (key.Request.Length + answer.StrongTag.Length + answer.WeakTag.Length)) + EntryOverheadBytes;
 
-    private sealed record Entry(AnswerKey Key, byte[] Body, long Cost);
+    private sealed record Entry(AnswerKey Key, CachedAnswer Answer, long Cost);
 }
 
 /// <summary>One answer of one data version: <paramref name="Request"/> names the endpoint and its (normalized) parameters.</summary>

@@ -32,4 +32,22 @@ public sealed class ApiOptions
     /// </summary>
     [ConfigurationKeyName("CACHE_MAX_STALENESS_MS")]
     public int CacheMaxStalenessMilliseconds { get; set; } = 5;
+
+    /// <summary>
+    /// Origins whose pages may call the API from a browser: a comma-separated list (e.g.
+    /// https://app.example.com,http://localhost:5173), or * for any; empty allows none.
+    /// </summary>
+    [ConfigurationKeyName("CORS_ORIGINS")]
+    public string CorsOrigins { get; set; } = string.Empty;
+
+    /// <summary>Requests one client address may make per minute (health endpoints exempt); 0 turns the limit off.</summary>
+    [ConfigurationKeyName("RATE_LIMIT_PER_MINUTE")]
+    public int RateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// Proxies (IP addresses or CIDR networks, comma-separated) whose X-Forwarded-For names the client;
+    /// anyone else's header is ignored. Empty trusts nobody's.
+    /// </summary>
+    [ConfigurationKeyName("TRUSTED_PROXIES")]
+    public string TrustedProxies { get; set; } = string.Empty;
 }

@@ -1,12 +1,16 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Migrations.Configuration;
+using Query.Api.CrossOrigin;
+using Query.Api.RateLimiting;
 
 namespace Query.Api.Configuration;
 
 /// <summary>Checks every setting at start; each failure names its variable and never echoes a secret.</summary>
 public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 {
+    private const int MaxRateLimitPerMinute = 1_000_000;
+
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
         var failures = new List<string>();
@@ -47,6 +51,21 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (options.CacheMaxStalenessMilliseconds is < 0 or > 60000)
         {
             failures.Add("CACHE_MAX_STALENESS_MS must be between 0 and 60000");
+        }
+
+        if (AllowedOrigins.TryParse(options.CorsOrigins, out var originError) is null)
+        {
+            failures.Add($"CORS_ORIGINS must be {AllowedOrigins.Format}: {originError}");
+        }
+
+        if (options.RateLimitPerMinute is < 0 or > MaxRateLimitPerMinute)
+        {
+            failures.Add($"RATE_LIMIT_PER_MINUTE must be between 0 (no limit) and {MaxRateLimitPerMinute}");
+        }
+
+        if (TrustedProxies.TryParse(options.TrustedProxies, out var proxyError) is null)
+        {
+            failures.Add($"TRUSTED_PROXIES must be {TrustedProxies.Format}: {proxyError}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

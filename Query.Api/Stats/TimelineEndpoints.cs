@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Npgsql;
 using NpgsqlTypes;
@@ -77,7 +79,16 @@ public static class TimelineEndpoints
 
             var span = request.ToSpan();
             return await answers.GetAsync(span.CacheKey, token => ReadAsync(database, span, token), cancellationToken);
-        });
+        })
+            .WithName("getTimeline")
+            .WithTags("Workflows")
+            .WithSummary("Activity per hour or day")
+            .WithDescription(
+                "Per bucket of block time (UTC hours or days; every bucket present, empty ones as zeros): workflows started, " +
+                "workflows reaching each terminal status, and the amount settled. At most 1000 buckets a request.")
+            .Produces<Timeline>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static SqlStatement TimelineStatement(TimelineSpan span) => new(ActivityPerBucket,
     [
@@ -103,10 +114,22 @@ public static class TimelineEndpoints
 
 /// <param name="From">The first bucket's start.</param>
 /// <param name="To">The last second of the last bucket (inclusive, like the request's <c>to</c>).</param>
-public sealed record Timeline(string Bucket, long From, long To, IReadOnlyList<TimelineBucket> Buckets);
+[Description("Activity per bucket of block time.")]
+public sealed record Timeline(
+    [property: Description("hour or day."), AllowedValues("hour", "day")] string Bucket,
+    [property: Description("Start of the first bucket, unix seconds (UTC).")] long From,
+    [property: Description("Last second of the last bucket, unix seconds (UTC).")] long To,
+    [property: Description("Every bucket from from to to, in order; empty ones as zeros.")] IReadOnlyList<TimelineBucket> Buckets);
 
 /// <param name="Start">Unix seconds, UTC, a whole hour or day.</param>
 /// <param name="Started">Workflows whose start's block time falls in the bucket.</param>
 /// <param name="Completed">Workflows whose terminal event (here: completion) falls in the bucket; likewise failed and rejected.</param>
 /// <param name="Settled">Sum of the amounts of the payments (wei, decimal string) whose block time falls in the bucket.</param>
-public sealed record TimelineBucket(long Start, long Started, long Completed, long Failed, long Rejected, string Settled);
+[Description("One hour or day of activity.")]
+public sealed record TimelineBucket(
+    [property: Description("Start of the bucket, unix seconds (UTC), a whole hour or day.")] long Start,
+    [property: Description("Workflows whose start's block time falls in the bucket.")] long Started,
+    [property: Description("Workflows that completed in the bucket.")] long Completed,
+    [property: Description("Workflows that failed in the bucket.")] long Failed,
+    [property: Description("Workflows rejected in the bucket.")] long Rejected,
+    [property: Description("Sum of the payments made in the bucket, in wei, as a decimal string."), RegularExpression("^[0-9]+$")] string Settled);

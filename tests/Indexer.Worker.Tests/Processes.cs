@@ -36,6 +36,8 @@ public static class Processes
             ["DATABASE_URL"] = database.ReaderUrl,
             ["HOST"] = "127.0.0.1",
             ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The tests read every workflow through the API, far beyond the default rate limit.
+            ["RATE_LIMIT_PER_MINUTE"] = "0",
         });
         var api = new RunningApi(process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
         await Eventually.TrueAsync(api.AnswersAsync, TimeSpan.FromSeconds(30), $"the API should answer /health.\n{process.Output}");

@@ -5,7 +5,7 @@ using TestSupport;
 
 namespace Benchmark.Processes;
 
-/// <summary>Starts the real Indexer.Worker and Query.Api the way an operator would, with only the required settings.</summary>
+/// <summary>Starts the real Indexer.Worker and Query.Api the way an operator would, with only the required settings (and the API without a rate limit).</summary>
 /// <param name="publishedDirectory">
 /// Where <c>dotnet publish</c> put them, one folder per project (as deploy/bench.sh publishes them, ReadyToRun, like a
 /// production install); null runs the solution's Release builds.
@@ -29,6 +29,8 @@ public sealed class ObserverProcesses(string? publishedDirectory)
             ["DATABASE_URL"] = database.Url,
             ["HOST"] = "127.0.0.1",
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            // The benchmark measures the API's raw speed, from one client address.
+            ["RATE_LIMIT_PER_MINUTE"] = "0",
         });
 
     private string Dll(string project) =>

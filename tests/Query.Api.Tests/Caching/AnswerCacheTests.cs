@@ -14,20 +14,20 @@ public sealed class AnswerCacheTests
     public void Keep_FarMoreThanTheCapacity_StaysWithinItAndKeepsTheMostRecentlyUsed()
     {
         var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
-        var body = new byte[1000];
+        var answer = new CachedAnswer(new byte[1000]);
         var first = Key("/workflows/first");
-        cache.Keep(first, body);
+        cache.Keep(first, answer);
 
         for (var i = 0; i < 10_000; i++)
         {
-            cache.Keep(Key($"/workflows/{i}"), body);
+            cache.Keep(Key($"/workflows/{i}"), answer);
             cache.TryGet(first, out _);
             Assert.That(cache.SizeBytes, Is.LessThanOrEqualTo(Capacity));
         }
 
         Assert.Multiple(() =>
         {
-            Assert.That(cache.Count, Is.LessThan(Capacity / body.Length));
+            Assert.That(cache.Count, Is.LessThan(Capacity / answer.Body.Length));
             Assert.That(cache.TryGet(first, out _), Is.True, "used after every insertion, so never the least recently used");
             Assert.That(cache.TryGet(Key("/workflows/9999"), out _), Is.True, "the newest");
             Assert.That(cache.TryGet(Key("/workflows/0"), out _), Is.False, "the oldest untouched one went first");
@@ -38,9 +38,9 @@ public sealed class AnswerCacheTests
     public void Keep_AnswerLargerThanItsShareOfTheCapacity_IsNotKept()
     {
         var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
-        cache.Keep(Key("/small"), new byte[100]);
+        cache.Keep(Key("/small"), new CachedAnswer(new byte[100]));
 
-        cache.Keep(Key("/huge"), new byte[Capacity / 4]);
+        cache.Keep(Key("/huge"), new CachedAnswer(new byte[Capacity / 4]));
 
         Assert.Multiple(() =>
         {
@@ -54,7 +54,7 @@ public sealed class AnswerCacheTests
     {
         var cache = new AnswerCache(new CacheSettings(0, TimeSpan.Zero));
 
-        cache.Keep(Key("/stats"), Encoding.UTF8.GetBytes("{}"));
+        cache.Keep(Key("/stats"), Answer("{}"));
 
         Assert.That((cache.Count, cache.SizeBytes), Is.EqualTo((0, 0L)));
     }
@@ -63,7 +63,7 @@ public sealed class AnswerCacheTests
     public void TryGet_SameRequestOfAnotherVersion_Misses()
     {
         var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
-        cache.Keep(Key("/stats"), Encoding.UTF8.GetBytes("{}"));
+        cache.Keep(Key("/stats"), Answer("{}"));
 
         var replayed = Version with { ProjectionFile = 3 };
 
@@ -75,18 +75,18 @@ public sealed class AnswerCacheTests
     {
         var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
         var reads = 0;
-        var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = new TaskCompletionSource<CachedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var waiting = Enumerable.Range(0, 10)
-            .Select(_ => cache.GetOrReadAsync(Key("/stats"), _ => { Interlocked.Increment(ref reads); return answer.Task; }, CancellationToken.None, CancellationToken.None))
+            .Select(_ => cache.GetOrReadAsync(Key("/stats"), _ => { Interlocked.Increment(ref reads); return reading.Task; }, CancellationToken.None, CancellationToken.None))
             .ToList();
-        answer.SetResult(Encoding.UTF8.GetBytes("{}"));
-        var bodies = await Task.WhenAll(waiting);
+        reading.SetResult(Answer("{}"));
+        var answers = await Task.WhenAll(waiting);
 
         Assert.Multiple(() =>
         {
             Assert.That(reads, Is.EqualTo(1));
-            Assert.That(bodies.Select(Encoding.UTF8.GetString), Is.All.EqualTo("{}"));
+            Assert.That(answers.Select(read => Encoding.UTF8.GetString(read.Body)), Is.All.EqualTo("{}"));
             Assert.That(cache.TryGet(Key("/stats"), out _), Is.True);
         });
     }
@@ -97,16 +97,18 @@ public sealed class AnswerCacheTests
         var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
 
         Assert.ThrowsAsync<TimeoutException>(() => cache.GetOrReadAsync(
-            Key("/stats"), _ => Task.FromException<byte[]>(new TimeoutException("database down")), CancellationToken.None, CancellationToken.None));
+            Key("/stats"), _ => Task.FromException<CachedAnswer>(new TimeoutException("database down")), CancellationToken.None, CancellationToken.None));
         var countAfterFailure = cache.Count;
-        var body = await cache.GetOrReadAsync(Key("/stats"), _ => Task.FromResult(Encoding.UTF8.GetBytes("{}")), CancellationToken.None, CancellationToken.None);
+        var read = await cache.GetOrReadAsync(Key("/stats"), _ => Task.FromResult(Answer("{}")), CancellationToken.None, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(countAfterFailure, Is.Zero);
-            Assert.That(Encoding.UTF8.GetString(body), Is.EqualTo("{}"));
+            Assert.That(Encoding.UTF8.GetString(read.Body), Is.EqualTo("{}"));
         });
     }
 
     private static AnswerKey Key(string request) => new(Version, request);
+
+    private static CachedAnswer Answer(string json) => new(Encoding.UTF8.GetBytes(json));
 }

@@ -21,6 +21,8 @@ internal static class SampleRequests
         new("GET /workflows", "/workflows?offset=99", 200),
         new("GET /workflows", "/workflows?limit=0", 400),
         new("GET /workflows", "/workflows?offset=abc", 400),
+        new("GET /workflows", "/workflows?limit=1&status=completed&status=failed", 200),
+        new("GET /workflows", "/workflows?cursor=not-a-cursor", 400),
         new("GET /workflows/{id}", $"/workflows/{Seed.Completed}", 200),
         new("GET /workflows/{id}", $"/workflows/{Seed.Rejected.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)}", 200),
         new("GET /workflows/{id}", $"/workflows/{Seed.Failed}", 200),
@@ -28,6 +30,11 @@ internal static class SampleRequests
         new("GET /workflows/{id}", "/workflows/0x1234", 400),
         new("GET /workflows/{id}", $"/workflows/{UnknownWorkflow}", 404),
         new("GET /stats", "/stats", 200),
+        new("GET /stats", "/stats?status=completed&initiator=" + Seed.Alice, 200),
+        new("GET /stats", "/stats?status=bogus", 400),
+        new("GET /stats/timeline", "/stats/timeline", 200),
+        new("GET /stats/timeline", "/stats/timeline?bucket=day", 200),
+        new("GET /stats/timeline", "/stats/timeline?bucket=week", 400),
         new("GET /status", "/status", 200),
     ];
 

@@ -84,6 +84,22 @@ public sealed class StartupTests
     [TestCase("DB_COMMAND_TIMEOUT_S", "0")]
     [TestCase("CACHE_SIZE_MB", "-1")]
     [TestCase("CACHE_MAX_STALENESS_MS", "60001")]
+    [TestCase("CORS_ORIGINS", "app.example.com")]
+    [TestCase("CORS_ORIGINS", "ftp://app.example.com")]
+    [TestCase("CORS_ORIGINS", "https://app.example.com/")]
+    [TestCase("CORS_ORIGINS", "https://app.example.com/path")]
+    [TestCase("CORS_ORIGINS", "https://*.example.com")]
+    [TestCase("CORS_ORIGINS", "*,https://app.example.com")]
+    [TestCase("CORS_ORIGINS", "https://a.example.com,,https://b.example.com")]
+    [TestCase("CORS_ORIGINS", "https://user:Hunter2-Secret@app.example.com")]
+    [TestCase("RATE_LIMIT_PER_MINUTE", "-1")]
+    [TestCase("RATE_LIMIT_PER_MINUTE", "lots")]
+    [TestCase("RATE_LIMIT_PER_MINUTE", "1000001")]
+    [TestCase("TRUSTED_PROXIES", "proxy.internal")]
+    [TestCase("TRUSTED_PROXIES", "10.0.0.1/33")]
+    [TestCase("TRUSTED_PROXIES", "10.0.0.5/8")]
+    [TestCase("TRUSTED_PROXIES", "10.1")]
+    [TestCase("TRUSTED_PROXIES", "10.0.0.1,,10.0.0.2")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());
@@ -92,6 +108,18 @@ public sealed class StartupTests
         var (exitCode, lines) = await RunUntilExitAsync(environment);
 
         AssertConfigurationError(exitCode, lines, variable);
+        Assert.That(string.Join('\n', lines), Does.Not.Contain("Hunter2-Secret"));
+    }
+
+    [TestCase("CORS_ORIGINS", "*")]
+    [TestCase("CORS_ORIGINS", " https://App.Example.com , http://localhost:5173,http://[::1]:8080 ")]
+    [TestCase("RATE_LIMIT_PER_MINUTE", "1000000")]
+    [TestCase("TRUSTED_PROXIES", "10.0.0.5, 10.0.0.0/8, fd00::/8, ::1")]
+    public async Task Start_GoodSetting_Answers(string variable, string value)
+    {
+        await using var api = await ApiProcess.StartAsync(await SeededApi.ApiRoleUrlAsync(), new Dictionary<string, string> { [variable] = value });
+
+        Assert.That((await api.GetAsync("/stats")).Status, Is.EqualTo(System.Net.HttpStatusCode.OK));
     }
 
     [Test]

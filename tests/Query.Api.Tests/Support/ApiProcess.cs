@@ -16,13 +16,10 @@ internal sealed class ApiProcess : IAsyncDisposable
     private ApiProcess(ChildProcess process, int port)
     {
         _process = process;
-        Port = port;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Http { get; }
-
-    public int Port { get; }
 
     public int ProcessId => _process.Id;
 
@@ -32,13 +29,20 @@ internal sealed class ApiProcess : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts the API the way it is deployed (HOST, PORT, DATABASE_URL, and any <paramref name="settings"/>) and waits until GET /health answers.</summary>
-    public static async Task<ApiProcess> StartAsync(string databaseUrl, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="unset">Variables of <see cref="Environment"/> to leave out, so that the API's default applies.</param>
+    public static async Task<ApiProcess> StartAsync(
+        string databaseUrl, IReadOnlyDictionary<string, string>? settings = null, IEnumerable<string>? unset = null)
     {
         var port = FreePort.Next();
         var environment = Environment(databaseUrl, port);
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             environment[name] = value;
+        }
+
+        foreach (var name in unset ?? [])
+        {
+            environment.Remove(name);
         }
 
         var process = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], environment);
@@ -63,12 +67,19 @@ internal sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The deployed settings, and no rate limit: tests send thousands of requests from 127.0.0.1, and only
+    /// the rate limit's own tests (which set RATE_LIMIT_PER_MINUTE) are about it.
+    /// </summary>
     public static Dictionary<string, string> Environment(string databaseUrl, int port) => new()
     {
         ["DATABASE_URL"] = databaseUrl,
         ["HOST"] = "127.0.0.1",
         ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+        ["RATE_LIMIT_PER_MINUTE"] = "0",
     };
+
+    public int Port => Http.BaseAddress!.Port;
 
     public async Task<ApiResponse> GetAsync(string pathAndQuery)
     {
