@@ -10,6 +10,7 @@ using Query.Api.Database;
 using Query.Api.Health;
 using Query.Api.Stats;
 using Query.Api.Status;
+using Query.Api.Streaming;
 using Query.Api.Workflows;
 
 DotEnvFile.LoadIfPresent();
@@ -35,6 +36,7 @@ builder.Services.AddSingleton<AnswerCache>();
 builder.Services.AddSingleton<CachedAnswers>();
 builder.Services.AddSingleton<StatusReader>();
 builder.Services.AddSingleton<WorkflowQueries>();
+builder.Services.AddStreaming();
 builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -75,6 +77,7 @@ app.MapHealth();
 app.MapWorkflows();
 app.MapStats();
 app.MapStatus();
+app.MapStream();
 
 await app.RunAsync();
 return 0;

@@ -67,6 +67,12 @@ internal sealed class ApiProcess : IAsyncDisposable
         ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Waits for a line of the API's output (lines already printed count).</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout) => _process.WaitForLineAsync(predicate, timeout);
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
+
     public async Task<ApiResponse> GetAsync(string pathAndQuery)
     {
         using var response = await Http.GetAsync(pathAndQuery.TrimStart('/'));

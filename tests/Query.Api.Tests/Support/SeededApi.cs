@@ -37,6 +37,14 @@ internal static class SeededApi
     /// <summary>A fresh database on <paramref name="server"/>, migrated, seeded, with a x402_api login; returns (admin URL, x402_api URL).</summary>
     public static async Task<(string AdminUrl, string ApiRoleUrl)> CreateSeededDatabaseAsync(PostgresServer server)
     {
+        var (adminUrl, apiRoleUrl) = await CreateMigratedDatabaseAsync(server);
+        await Seed.WriteAsync(adminUrl);
+        return (adminUrl, apiRoleUrl);
+    }
+
+    /// <summary>A fresh, empty database on <paramref name="server"/>, migrated, with a x402_api login; returns (admin URL, x402_api URL).</summary>
+    public static async Task<(string AdminUrl, string ApiRoleUrl)> CreateMigratedDatabaseAsync(PostgresServer server)
+    {
         var adminUrl = await server.CreateDatabaseAsync();
         var migration = new SchemaMigrator(DatabaseUrl.Parse(adminUrl)).Apply(TextWriter.Null);
         if (!migration.Successful)
@@ -44,9 +52,7 @@ internal static class SeededApi
             throw new InvalidOperationException($"Migrations failed: {migration.Error}");
         }
 
-        var apiRoleUrl = await server.CreateLoginRoleAsync(ApiRole, ApiRolePassword, adminUrl, "x402_reader");
-        await Seed.WriteAsync(adminUrl);
-        return (adminUrl, apiRoleUrl);
+        return (adminUrl, await server.CreateLoginRoleAsync(ApiRole, ApiRolePassword, adminUrl, "x402_reader"));
     }
 
     private static async Task<Instance> StartAsync()
