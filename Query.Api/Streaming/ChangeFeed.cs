@@ -173,12 +173,17 @@ public sealed class ChangeFeed(
     private async Task<bool> FollowLogAsync(LogHead head, CancellationToken cancellationToken)
     {
         var before = _cursor!.Value;
+        if (head.Cursor == before)
+        {
+            return false;
+        }
+
         lock (_gate)
         {
             if (_subscribers.Count == 0)
             {
                 _cursor = head.Cursor;
-                return _cursor != before;
+                return true;
             }
         }
 

@@ -10,6 +10,7 @@ public static class StreamEndpoints
         .AddSingleton(provider => StreamSettings.From(provider.GetRequiredService<IOptions<ApiOptions>>().Value))
         .AddSingleton<StreamAdmission>()
         .AddSingleton<ChangeLog>()
+        .AddSingleton<CatchUpGate>()
         .AddSingleton<ChangeListener>()
         .AddSingleton<StreamStarts>()
         .AddSingleton<StreamSession>()

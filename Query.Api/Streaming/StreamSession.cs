@@ -10,7 +10,7 @@ namespace Query.Api.Streaming;
 /// connection is held), then sends what the <see cref="ChangeFeed"/> queues for it. It ends cleanly at
 /// shutdown, and is cut off when its client stops reading and its queue overflows.
 /// </summary>
-public sealed class StreamSession(ChangeFeed feed, ChangeLog log, IHostApplicationLifetime lifetime, ILogger<StreamSession> logger)
+public sealed class StreamSession(ChangeFeed feed, ChangeLog log, CatchUpGate gate, IHostApplicationLifetime lifetime, ILogger<StreamSession> logger)
 {
     /// <summary>Events per read while catching up; a block is never cut.</summary>
     private const int CatchUpPageEvents = 1000;
@@ -94,12 +94,12 @@ public sealed class StreamSession(ChangeFeed feed, ChangeLog log, IHostApplicati
 
     private async Task CatchUpAsync(StreamProgress progress, PipeWriter writer, CancellationToken cancellationToken)
     {
-        while (await log.PageAsync(progress.Cursor, progress.WorkflowId, CatchUpPageEvents, cancellationToken) is { } page)
+        while (await gate.RunAsync(token => log.PageAsync(progress.Cursor, progress.WorkflowId, CatchUpPageEvents, token), cancellationToken) is { } page)
         {
             if (page.Head.LastReorgId > progress.LastReorgId)
             {
                 // A repair committed while catching up: tell the client if it had gone past the ancestor, and read on from there.
-                foreach (var reorg in await log.ReorgsAfterAsync(progress.LastReorgId, cancellationToken))
+                foreach (var reorg in await gate.RunAsync(token => log.ReorgsAfterAsync(progress.LastReorgId, token), cancellationToken))
                 {
                     await WriteAsync(writer, progress.Admit(reorg), cancellationToken);
                 }

@@ -11,7 +11,7 @@ public abstract record StreamStart
 }
 
 /// <summary>Decides from a client's Last-Event-ID whether its stream can resume from the event log.</summary>
-public sealed class StreamStarts(ChangeLog log, StreamSettings settings)
+public sealed class StreamStarts(ChangeLog log, CatchUpGate gate, StreamSettings settings)
 {
     /// <summary>Not an id this API wrote.</summary>
     public const string Malformed = "malformed";
@@ -34,7 +34,7 @@ public sealed class StreamStarts(ChangeLog log, StreamSettings settings)
             return new StreamStart.Live(Malformed);
         }
 
-        var check = await log.CheckAsync(cursor, cancellationToken);
+        var check = await gate.RunAsync(token => log.CheckAsync(cursor, token), cancellationToken);
         if (check.Head is not { } head)
         {
             // Nothing ingested yet: only a cursor from before the first block can be current.

@@ -84,6 +84,12 @@ public sealed class StartupTests
     [TestCase("DB_COMMAND_TIMEOUT_S", "0")]
     [TestCase("CACHE_SIZE_MB", "-1")]
     [TestCase("CACHE_MAX_STALENESS_MS", "60001")]
+    [TestCase("STREAM_MAX_CLIENTS", "0")]
+    [TestCase("STREAM_MAX_CLIENTS", "lots")]
+    [TestCase("STREAM_RESUME_WINDOW_BLOCKS", "-1")]
+    [TestCase("STREAM_POLL_INTERVAL_MS", "5")]
+    [TestCase("STREAM_KEEP_ALIVE_MS", "0")]
+    [TestCase("STREAM_QUEUE_BATCHES", "0")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());
