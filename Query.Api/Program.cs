@@ -14,6 +14,7 @@ using Query.Api.OpenApi;
 using Query.Api.RateLimiting;
 using Query.Api.Stats;
 using Query.Api.Status;
+using Query.Api.Streaming;
 using Query.Api.Workflows;
 
 DotEnvFile.LoadIfPresent();
@@ -39,6 +40,7 @@ builder.Services.AddSingleton<AnswerCache>();
 builder.Services.AddSingleton<CachedAnswers>();
 builder.Services.AddSingleton<StatusReader>();
 builder.Services.AddSingleton<WorkflowQueries>();
+builder.Services.AddStreaming();
 builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
@@ -87,6 +89,7 @@ app.MapWorkflows();
 app.MapStats();
 app.MapStatus();
 app.MapApiDocumentation();
+app.MapStream();
 
 await app.RunAsync();
 return 0;

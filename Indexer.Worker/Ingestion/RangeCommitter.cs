@@ -3,14 +3,17 @@ using Core.Domain.Proofs;
 using Core.Domain.Workflows;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Notifications;
 using Indexer.Worker.Projection;
+using Migrations.Notifications;
 using Npgsql;
 
 namespace Indexer.Worker.Ingestion;
 
 /// <summary>
 /// Stores one ingested block range in ONE transaction: the new events, the blocks they stand on,
-/// the projection rows they change, and the checkpoint. Either all of it is visible afterwards or none of it.
+/// the projection rows they change, and the checkpoint. Either all of it is visible afterwards or none of it,
+/// and listeners are notified of it when it commits.
 /// </summary>
 public static class RangeCommitter
 {
@@ -37,6 +40,7 @@ public static class RangeCommitter
 
         await IngestedBlockStore.AddAsync(connection, range.Blocks, cancellationToken);
         await CheckpointStore.AdvanceAsync(connection, range.FromBlock - 1, range.ToBlock, range.ToBlockHash, appended.Count);
+        await ChangeNotifier.NotifyAsync(connection, ChangeNotice.Range(range.FromBlock, range.ToBlock), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return appended.Count;
     }

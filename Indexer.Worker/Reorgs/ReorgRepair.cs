@@ -3,8 +3,10 @@ using Core.Domain.Proofs;
 using Dapper;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Notifications;
 using Indexer.Worker.Projection;
 using Microsoft.Extensions.Logging;
+using Migrations.Notifications;
 using Npgsql;
 
 namespace Indexer.Worker.Reorgs;
@@ -13,7 +15,8 @@ namespace Indexer.Worker.Reorgs;
 /// Repairs the event log after a reorg deeper than the confirmation window: finds the highest
 /// ingested block the node still has (the common ancestor), and in ONE transaction moves every
 /// event above it to orphaned_event, derives the affected workflows again from what remains, and
-/// moves the checkpoint back to the ancestor, so the canonical blocks are ingested next.
+/// moves the checkpoint back to the ancestor, so the canonical blocks are ingested next; listeners are
+/// notified of the repair when it commits.
 /// </summary>
 public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
 {
@@ -68,6 +71,7 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         }
 
         await CheckpointStore.RewindAsync(connection, checkpoint.LastBlock, ancestor, ancestorHash, affected.Count);
+        await ChangeNotifier.NotifyAsync(connection, ChangeNotice.Reorg(reorgId, ancestor, depth), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         logger.LogWarning(

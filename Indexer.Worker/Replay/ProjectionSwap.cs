@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Indexer.Worker.Notifications;
+using Migrations.Notifications;
 using Npgsql;
 
 namespace Indexer.Worker.Replay;
@@ -6,6 +8,7 @@ namespace Indexer.Worker.Replay;
 /// <summary>
 /// Replaces workflow_state by a freshly built table in one transaction. The new table's indexes get
 /// the old ones' names back (matched by definition), so the schema looks exactly as the migrations made it.
+/// Listeners are notified of the swap when it commits.
 /// </summary>
 internal static partial class ProjectionSwap
 {
@@ -39,6 +42,7 @@ internal static partial class ProjectionSwap
         }
 
         await Execute(connection, GrantReaders, cancellationToken);
+        await ChangeNotifier.NotifyAsync(connection, ChangeNotice.Replay(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

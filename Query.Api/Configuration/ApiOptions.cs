@@ -50,4 +50,24 @@ public sealed class ApiOptions
     /// </summary>
     [ConfigurationKeyName("TRUSTED_PROXIES")]
     public string TrustedProxies { get; set; } = string.Empty;
+
+    /// <summary>Concurrent GET /stream clients; one more is answered 503.</summary>
+    [ConfigurationKeyName("STREAM_MAX_CLIENTS")]
+    public int StreamMaxClients { get; set; } = 1000;
+
+    /// <summary>How many blocks behind the checkpoint a Last-Event-ID may be and still be resumed from the log.</summary>
+    [ConfigurationKeyName("STREAM_RESUME_WINDOW_BLOCKS")]
+    public int StreamResumeWindowBlocks { get; set; } = 1000;
+
+    /// <summary>How often the streams read the checkpoint where LISTEN is unavailable (a read replica).</summary>
+    [ConfigurationKeyName("STREAM_POLL_INTERVAL_MS")]
+    public int StreamPollIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>Internal: the keep-alive comment's interval (tests shorten it).</summary>
+    [ConfigurationKeyName("STREAM_KEEP_ALIVE_MS")]
+    public int StreamKeepAliveMilliseconds { get; set; } = 15000;
+
+    /// <summary>Internal: batches of events a stream may have waiting before it is dropped as too slow (tests shorten it).</summary>
+    [ConfigurationKeyName("STREAM_QUEUE_BATCHES")]
+    public int StreamQueueBatches { get; set; } = 64;
 }

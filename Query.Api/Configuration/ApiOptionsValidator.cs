@@ -68,6 +68,31 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add($"TRUSTED_PROXIES must be {TrustedProxies.Format}: {proxyError}");
         }
 
+        if (options.StreamMaxClients is < 1 or > 1_000_000)
+        {
+            failures.Add("STREAM_MAX_CLIENTS must be between 1 and 1000000");
+        }
+
+        if (options.StreamResumeWindowBlocks is < 0)
+        {
+            failures.Add("STREAM_RESUME_WINDOW_BLOCKS must be 0 or more");
+        }
+
+        if (options.StreamPollIntervalMilliseconds is < 10 or > 600_000)
+        {
+            failures.Add("STREAM_POLL_INTERVAL_MS must be between 10 and 600000");
+        }
+
+        if (options.StreamKeepAliveMilliseconds is < 10 or > 600_000)
+        {
+            failures.Add("STREAM_KEEP_ALIVE_MS must be between 10 and 600000");
+        }
+
+        if (options.StreamQueueBatches is < 1 or > 100_000)
+        {
+            failures.Add("STREAM_QUEUE_BATCHES must be between 1 and 100000");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

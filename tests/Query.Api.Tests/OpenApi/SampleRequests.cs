@@ -36,6 +36,9 @@ internal static class SampleRequests
         new("GET /stats/timeline", "/stats/timeline?bucket=day", 200),
         new("GET /stats/timeline", "/stats/timeline?bucket=week", 400),
         new("GET /status", "/status", 200),
+        new("GET /stream", "/stream", 200),
+        new("GET /stream", $"/stream?workflowId={Seed.Completed}", 200),
+        new("GET /stream", "/stream?workflowId=0x12", 400),
     ];
 
     /// <summary>Statuses a request to the shared seeded API cannot get; other tests send those.</summary>

@@ -100,6 +100,12 @@ public sealed class StartupTests
     [TestCase("TRUSTED_PROXIES", "10.0.0.5/8")]
     [TestCase("TRUSTED_PROXIES", "10.1")]
     [TestCase("TRUSTED_PROXIES", "10.0.0.1,,10.0.0.2")]
+    [TestCase("STREAM_MAX_CLIENTS", "0")]
+    [TestCase("STREAM_MAX_CLIENTS", "lots")]
+    [TestCase("STREAM_RESUME_WINDOW_BLOCKS", "-1")]
+    [TestCase("STREAM_POLL_INTERVAL_MS", "5")]
+    [TestCase("STREAM_KEEP_ALIVE_MS", "0")]
+    [TestCase("STREAM_QUEUE_BATCHES", "0")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());

@@ -81,6 +81,9 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     public int Port => Http.BaseAddress!.Port;
 
+    /// <summary>Waits for a line of the API's output (lines already printed count).</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout) => _process.WaitForLineAsync(predicate, timeout);
+
     public async Task<ApiResponse> GetAsync(string pathAndQuery)
     {
         using var response = await Http.GetAsync(pathAndQuery.TrimStart('/'));

@@ -41,6 +41,14 @@ internal static class SeededApi
     /// <summary>As <see cref="CreateSeededDatabaseAsync"/>, with the history <paramref name="seed"/> writes (given the admin URL).</summary>
     public static async Task<(string AdminUrl, string ApiRoleUrl)> CreateDatabaseAsync(PostgresServer server, Func<string, Task> seed)
     {
+        var (adminUrl, apiRoleUrl) = await CreateMigratedDatabaseAsync(server);
+        await seed(adminUrl);
+        return (adminUrl, apiRoleUrl);
+    }
+
+    /// <summary>A fresh, empty database on <paramref name="server"/>, migrated, with a x402_api login; returns (admin URL, x402_api URL).</summary>
+    public static async Task<(string AdminUrl, string ApiRoleUrl)> CreateMigratedDatabaseAsync(PostgresServer server)
+    {
         var adminUrl = await server.CreateDatabaseAsync();
         var migration = new SchemaMigrator(DatabaseUrl.Parse(adminUrl)).Apply(TextWriter.Null);
         if (!migration.Successful)
@@ -48,9 +56,7 @@ internal static class SeededApi
             throw new InvalidOperationException($"Migrations failed: {migration.Error}");
         }
 
-        var apiRoleUrl = await server.CreateLoginRoleAsync(ApiRole, ApiRolePassword, adminUrl, "x402_reader");
-        await seed(adminUrl);
-        return (adminUrl, apiRoleUrl);
+        return (adminUrl, await server.CreateLoginRoleAsync(ApiRole, ApiRolePassword, adminUrl, "x402_reader"));
     }
 
     private static async Task<Instance> StartAsync()
