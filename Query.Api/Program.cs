@@ -6,6 +6,7 @@ using Migrations.Schema;
 using Npgsql;
 using Query.Api.Caching;
 using Query.Api.Configuration;
+using Query.Api.Dashboard;
 using Query.Api.Database;
 using Query.Api.Health;
 using Query.Api.Stats;
@@ -71,10 +72,12 @@ catch (NpgsqlException e)
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboardFiles();
 app.MapHealth();
 app.MapWorkflows();
 app.MapStats();
 app.MapStatus();
+app.MapDashboard();
 
 await app.RunAsync();
 return 0;

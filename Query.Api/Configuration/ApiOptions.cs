@@ -32,4 +32,11 @@ public sealed class ApiOptions
     /// </summary>
     [ConfigurationKeyName("CACHE_MAX_STALENESS_MS")]
     public int CacheMaxStalenessMilliseconds { get; set; } = 5;
+
+    /// <summary>
+    /// A block explorer the dashboard links to ({EXPLORER_URL}/tx/{hash}, /block/{n}, /address/{a}),
+    /// e.g. https://explorer.cronos.org/testnet; empty shows no links.
+    /// </summary>
+    [ConfigurationKeyName("EXPLORER_URL")]
+    public string ExplorerUrl { get; set; } = string.Empty;
 }

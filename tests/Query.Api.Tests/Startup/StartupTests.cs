@@ -84,6 +84,9 @@ public sealed class StartupTests
     [TestCase("DB_COMMAND_TIMEOUT_S", "0")]
     [TestCase("CACHE_SIZE_MB", "-1")]
     [TestCase("CACHE_MAX_STALENESS_MS", "60001")]
+    [TestCase("EXPLORER_URL", "explorer.cronos.org/testnet")]
+    [TestCase("EXPLORER_URL", "javascript:alert(1)")]
+    [TestCase("EXPLORER_URL", "https://explorer.cronos.org/testnet?tab=tx")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());
