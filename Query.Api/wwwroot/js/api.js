@@ -28,7 +28,8 @@ export class ApiError extends Error {
 export async function getJson(path, { signal } = {}) {
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+    // no-cache: always asked again (If-None-Match when an ETag is known), so a live refresh never shows a stale copy.
+    response = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-cache', signal });
   } catch (error) {
     if (error.name === 'AbortError') {
       throw error;

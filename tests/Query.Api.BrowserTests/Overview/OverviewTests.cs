@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using Query.Api.BrowserTests.Support;
@@ -65,6 +66,36 @@ public sealed class OverviewTests : DashboardTest
             .ToContainTextAsync("/stats answered 503 (Service Unavailable). The database is not reachable.");
         await Expect(Page.Locator("[data-fact=chainId]")).ToHaveTextAsync(AnvilNode.ChainId.ToString(CultureInfo.InvariantCulture));
         await ScreenshotAsync("counts unavailable");
+    }
+
+    [Test]
+    public async Task Overview_WhileAReplayRuns_ShowsItsProgress()
+    {
+        // A replay of this small chain is over in well under a second: the real /status answer is
+        // shown as it reads in the middle of one.
+        await Page.RouteAsync("**/status", async route =>
+        {
+            var response = await route.FetchAsync();
+            var status = JsonNode.Parse(await response.TextAsync())!;
+            status["replay"] = new JsonObject
+            {
+                ["state"] = "running",
+                ["eventsDone"] = 150,
+                ["eventsTotal"] = 372,
+                ["eventsPerSecond"] = 1234.5,
+                ["startedAt"] = "2026-01-01T00:00:00Z",
+                ["finishedAt"] = null,
+            };
+            await route.FulfillAsync(new() { Response = response, Body = status.ToJsonString() });
+        });
+
+        await OpenOverviewAsync();
+
+        var progress = Page.GetByRole(Microsoft.Playwright.AriaRole.Progressbar, new() { Name = "Replay in progress" });
+        await Expect(progress).ToHaveAttributeAsync("value", "150");
+        await Expect(progress).ToHaveAttributeAsync("max", "372");
+        await Expect(Page.Locator(".replay")).ToContainTextAsync("150 of 372 events, 1,235 events/s");
+        await ScreenshotAsync("replay running");
     }
 
     /// <summary>UPDATE_DASHBOARD_SCREENSHOT=1 copies the overview to docs/dashboard.png, the README's picture.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using Query.Api.BrowserTests.Support;
@@ -62,6 +63,39 @@ public sealed class WorkflowPageTests : DashboardTest
 
         await Expect(Page.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToHaveTextAsync($"No workflow {unknown} has been observed (yet).");
         await ScreenshotAsync("not observed");
+    }
+
+    [Test]
+    public async Task AWorkflowWithAnAnomaly_FlagsItsStepAndExplainsIt()
+    {
+        // The simulator only sends well-formed journeys: the real answer is shown with an anomaly as the
+        // worker records one (an event the workflow's phase does not allow) on its last event.
+        var sent = Run.Workflows.First(workflow => workflow.ExpectedStatus == "completed");
+        var last = sent.Events[^1];
+        await Page.RouteAsync($"**/workflows/{sent.WorkflowId}", async route =>
+        {
+            var response = await route.FetchAsync();
+            var detail = JsonNode.Parse(await response.TextAsync())!;
+            detail["anomalies"] = new JsonArray(new JsonObject
+            {
+                ["kind"] = "illegal_transition",
+                ["event"] = last.EventType,
+                ["blockNumber"] = last.BlockNumber,
+                ["transactionIndex"] = last.TransactionIndex,
+                ["logIndex"] = last.LogIndex,
+                ["phaseBefore"] = "approved",
+            });
+            await route.FulfillAsync(new() { Response = response, Body = detail.ToJsonString() });
+        });
+
+        await Page.GotoAsync($"/#/workflows/{sent.WorkflowId}");
+
+        await Expect(Page.Locator("li[data-step=completion]")).ToContainTextAsync("anomaly");
+        await Expect(Page.Locator("li[data-step].step-anomaly")).ToHaveCountAsync(1);
+        await Expect(Page.Locator("[data-anomaly=illegal_transition]")).ToHaveTextAsync(
+            $"An event that the workflow’s phase does not allow (illegal_transition): WORKFLOW_COMPLETED at block {last.BlockNumber}, "
+            + $"tx {last.TransactionIndex}, log {last.LogIndex}, phase before: approved.");
+        await ScreenshotAsync("anomaly");
     }
 
     /// <summary>One step per event sent, in order, each with its block, UTC time, transaction and sender, linked to the explorer.</summary>

@@ -79,7 +79,7 @@ function draw(figure, timeline, range) {
     start, started: 0, completed: 0, failed: 0, rejected: 0, settled: '0', ...byStart.get(start),
   }));
   const totals = sum(buckets);
-  const peak = Math.max(1, ...buckets.map((b) => Math.max(b.started, b.completed + b.failed + b.rejected)));
+  const peak = roundUp(Math.max(1, ...buckets.map((b) => Math.max(b.started, b.completed + b.failed + b.rejected))));
   const summary = `${count(totals.started)} started, ${count(totals.completed)} completed, `
     + `${count(totals.failed)} failed, ${count(totals.rejected)} rejected, ${nativeAmount(totals.settled)} settled`;
 
@@ -97,7 +97,7 @@ function chartSvg(buckets, peak, summary, range) {
   const slot = plotWidth / buckets.length;
   const barWidth = Math.max(1, slot * 0.4);
   const y = (value) => MARGIN.top + plotHeight - (value / peak) * plotHeight;
-  const ticks = [0, Math.ceil(peak / 2), peak];
+  const ticks = [0, peak / 2, peak];
 
   const grid = ticks.map((tick) => svg('g', { class: 'tick' },
     svg('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(tick), y2: y(tick) }),
@@ -131,6 +131,12 @@ function chartSvg(buckets, peak, summary, range) {
     labelAt(0, 'start'),
     labelAt(Math.floor(buckets.length / 2), 'middle'),
     labelAt(buckets.length - 1, 'end'));
+}
+
+/** The scale's top: the next of 2, 4, 6, 8, 10, 20, 40, … at or above value (so its half is whole too). */
+function roundUp(value) {
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  return [1, 2, 4, 6, 8, 10].map((step) => step * magnitude).find((top) => top >= value && top % 2 === 0);
 }
 
 function axisTime(start, range) {

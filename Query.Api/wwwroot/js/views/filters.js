@@ -45,17 +45,6 @@ export function isFiltered(list) {
   return list.statuses.length > 0 || list.initiator !== '' || list.payee !== '' || list.startedFrom !== null || list.startedTo !== null;
 }
 
-/** Whether a workflow (the answer of /workflows/{id}) belongs in the filtered list. */
-export function matches(list, detail) {
-  const workflow = detail.workflow;
-  const same = (a, b) => String(a ?? '').toLowerCase() === b.toLowerCase();
-  return (list.statuses.length === 0 || list.statuses.includes(workflow.status))
-    && (list.initiator === '' || same(workflow.initiator, list.initiator))
-    && (list.payee === '' || detail.settlements.some((settlement) => same(settlement.to, list.payee)))
-    && (list.startedFrom === null || (workflow.startedAt ?? -Infinity) >= list.startedFrom)
-    && (list.startedTo === null || (workflow.startedAt ?? Infinity) <= list.startedTo);
-}
-
 export function isAddress(text) {
   return ADDRESS.test(text);
 }

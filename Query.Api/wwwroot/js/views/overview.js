@@ -6,7 +6,7 @@ import { mountActivityChart } from './activity-chart.js';
 import { STATUSES } from './filters.js';
 
 const STATUS_POLL_MS = 5000;
-const STATS_REFRESH_DELAY_MS = 1000;
+const STATS_REFRESH_MS = 1000;
 const STALE_HEARTBEAT_S = 30;
 
 export function mountOverview(main, { live }) {
@@ -60,9 +60,12 @@ export function mountOverview(main, { live }) {
     }
   }
 
+  // At most one read per period however busy the chain is (and a 304 when nothing moved).
   function refreshStatsSoon() {
-    clearTimeout(statsTimer);
-    statsTimer = setTimeout(loadStats, STATS_REFRESH_DELAY_MS);
+    statsTimer ??= setTimeout(() => {
+      statsTimer = null;
+      loadStats();
+    }, STATS_REFRESH_MS);
   }
 
   // Heartbeat and replay progress move without events, so /status is polled; the counts follow the

@@ -4,20 +4,18 @@ import { el, replaceChildren } from '../dom.js';
 import { count, shortHex, utc } from '../format.js';
 import { statusBadge } from '../status-badge.js';
 import {
-  STATUSES, PAGE_SIZES, readListQuery, toQuery, isFiltered, matches, isAddress, toDateTimeInput, fromDateTimeInput,
+  STATUSES, PAGE_SIZES, readListQuery, toQuery, isFiltered, isAddress, toDateTimeInput, fromDateTimeInput,
 } from './filters.js';
 
-const LIVE_BATCH_MS = 300;
-// More changed workflows than this in one batch: reading the page again is cheaper than one request each.
-const LIVE_BATCH_LIMIT = 20;
+// Changes arriving within this long are shown together, with one read of the page: a busy chain
+// costs at most one request (answered 304 when nothing moved) per period, whatever its rate.
+const LIVE_REFRESH_MS = 1000;
 const HIGHLIGHT_MS = 4000;
 
 export function mountWorkflowList(main, { live, query }) {
   let list = readListQuery(query);
   let controller = null;
-  let stopped = false;
-  const pending = new Set();
-  let batchTimer = null;
+  let refreshTimer = null;
 
   const form = filterForm(list, (next) => navigate({ ...next, cursor: null }));
   const summary = el('p', { class: 'summary', 'aria-live': 'polite' });
@@ -50,26 +48,35 @@ export function mountWorkflowList(main, { live, query }) {
     }
   }
 
-  async function load() {
+  /** Reads the page. live: the same page again after changes, merged into the rows shown (focus and scroll stay). */
+  async function load({ live: isLive = false } = {}) {
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
-    messageNode.hidden = true;
     table.setAttribute('aria-busy', 'true');
-    const loadCounts = getJson(`/stats?${toQuery(list, { paging: false })}`, { signal }).catch((error) => error);
+    const filters = toQuery(list, { paging: false }).toString();
+    const loadCounts = getJson(filters ? `/stats?${filters}` : '/stats', { signal }).catch((error) => error);
     try {
       const page = await getJson(`/workflows?${toQuery(list)}`, { signal });
-      replaceChildren(rows, page.body.map((workflow) => row(workflow)));
+      messageNode.hidden = true;
+      const added = isLive ? merge(rows, page.body) : replace(rows, page.body);
       showPager(page.next);
-      showSummary(page.body.length, await loadCounts);
+      showSummary(page.body.length, await loadCounts, added.length);
+      for (const fresh of added) {
+        fresh.classList.add('row-new');
+        setTimeout(() => fresh.classList.remove('row-new'), HIGHLIGHT_MS);
+      }
     } catch (error) {
       if (isAbort(error)) {
         return;
       }
 
-      replaceChildren(rows);
-      replaceChildren(pager);
-      summary.textContent = '';
+      if (!isLive) {
+        replaceChildren(rows);
+        replaceChildren(pager);
+        summary.textContent = '';
+      }
+
       messageNode.textContent = `The list could not be loaded: ${describeError(error)}`;
       messageNode.hidden = false;
     } finally {
@@ -81,7 +88,7 @@ export function mountWorkflowList(main, { live, query }) {
   }
 
   /** counts: the answer of /stats with the same filters, or the error it gave (then no total is shown). */
-  function showSummary(shown, counts) {
+  function showSummary(shown, counts, added) {
     if (shown === 0) {
       summary.textContent = list.cursor ? 'No more workflows.' : 'No workflows match these filters.';
       return;
@@ -90,7 +97,8 @@ export function mountWorkflowList(main, { live, query }) {
     const total = counts instanceof Error ? null : counts.body?.total;
     const noun = isFiltered(list) ? 'matching workflows' : 'workflows';
     const of = typeof total === 'number' ? ` of ${count(total)} ${noun}` : ` ${noun}`;
-    summary.textContent = `Showing ${count(shown)}${of}${list.cursor ? ', a later page' : ''}.`;
+    const news = added > 0 ? ` ${count(added)} new ${added === 1 ? 'workflow' : 'workflows'} on top.` : '';
+    summary.textContent = `Showing ${count(shown)}${of}${list.cursor ? ', a later page' : ''}.${news}`;
   }
 
   function showPager(next) {
@@ -103,95 +111,103 @@ export function mountWorkflowList(main, { live, query }) {
     replaceChildren(pager, first, nextPage);
   }
 
-  // Live rows: a changed workflow is read again (its row changes in place); a new one that matches the
-  // filters is put on top of the first page. Later pages only change in place, so paging stays exact.
+  // A changed workflow's status shows at once; then the page is read again (new workflows that match
+  // the filters come on top of the first page; a later page, after its cursor, only changes in place).
   function changed(event) {
-    if (typeof event.workflowId !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(event.workflowId)) {
-      return;
+    if (typeof event.workflowId === 'string' && /^0x[0-9a-fA-F]{64}$/.test(event.workflowId) && typeof event.status === 'string') {
+      rows.querySelector(`tr[data-workflow-id="${event.workflowId.toLowerCase()}"] [data-status]`)?.replaceWith(statusBadge(event.status));
     }
 
-    const existing = rows.querySelector(`tr[data-workflow-id="${event.workflowId.toLowerCase()}"] [data-status]`);
-    if (existing && typeof event.status === 'string') {
-      existing.replaceWith(statusBadge(event.status));
-    }
-
-    pending.add(event.workflowId.toLowerCase());
-    batchTimer ??= setTimeout(applyChanges, LIVE_BATCH_MS);
+    refreshTimer ??= setTimeout(() => {
+      refreshTimer = null;
+      load({ live: true });
+    }, LIVE_REFRESH_MS);
   }
 
-  async function applyChanges() {
-    batchTimer = null;
-    const ids = [...pending];
-    pending.clear();
-    if (ids.length > LIVE_BATCH_LIMIT) {
-      load();
-      return;
-    }
-
-    const details = await Promise.all(ids.map((id) => getJson(`/workflows/${id}`).then(({ body }) => body, () => null)));
-    if (stopped) {
-      return;
-    }
-
-    const added = [];
-    for (const detail of details.filter(Boolean)) {
-      const current = rows.querySelector(`tr[data-workflow-id="${detail.workflow.workflowId.toLowerCase()}"]`);
-      if (current) {
-        current.replaceWith(row(detail.workflow));
-      } else if (!list.cursor && matches(list, detail)) {
-        added.push(detail);
-      }
-    }
-
-    // Newest first: by the position of each workflow's first event.
-    added.sort((a, b) => comparePosition(b.events[0], a.events[0]));
-    for (const detail of added.reverse()) {
-      const fresh = row(detail.workflow);
-      fresh.classList.add('row-new');
-      setTimeout(() => fresh.classList.remove('row-new'), HIGHLIGHT_MS);
-      rows.prepend(fresh);
-    }
-
-    if (added.length > 0) {
-      summary.textContent = `${count(added.length)} new ${added.length === 1 ? 'workflow' : 'workflows'} added at the top.`;
-    }
-  }
-
-  const unsubscribe = live.subscribe({ workflow: changed, reset: load, reorg: load });
+  const unsubscribe = live.subscribe({ workflow: changed, reset: () => load({ live: true }), reorg: () => load({ live: true }) });
   load();
 
   return {
     title: 'Workflows',
-    update(nextQuery) {
+    async update(nextQuery) {
+      // The pager is drawn anew: a keyboard user who paged with it keeps the focus there.
+      const pagedByKeyboard = pager.contains(document.activeElement);
       list = readListQuery(nextQuery);
       form.show(list);
-      load();
+      await load();
+      if (pagedByKeyboard) {
+        (pager.querySelector('a') ?? main.querySelector('h1')).focus();
+      }
     },
     unmount() {
-      stopped = true;
       controller?.abort();
-      clearTimeout(batchTimer);
+      clearTimeout(refreshTimer);
       unsubscribe();
     },
   };
 }
 
-function row(workflow) {
-  const id = String(workflow.workflowId).toLowerCase();
-  return el('tr', { 'data-workflow-id': id },
-    el('td', { 'data-label': 'Workflow' }, el('a', { class: 'mono', href: `#/workflows/${id}`, title: id }, shortHex(id, 10, 8))),
-    el('td', { 'data-label': 'Status' }, statusBadge(workflow.status)),
-    el('td', { 'data-label': 'Initiator', class: 'mono' }, workflow.initiator ? shortHex(workflow.initiator, 8, 6) : '—'),
-    el('td', { 'data-label': 'Started' }, utc(workflow.startedAt)),
-    el('td', { 'data-label': 'Finished' }, utc(workflow.completedAt)));
+function replace(rows, workflows) {
+  replaceChildren(rows, workflows.map(row));
+  return [];
 }
 
-function comparePosition(a, b) {
-  if (!a || !b) {
-    return a ? 1 : b ? -1 : 0;
+/**
+ * Puts a new answer for the same page into the rows shown, keeping the rows that stay (so a focused
+ * link keeps its focus): new rows are inserted where they belong, rows gone are removed. Returns the
+ * new rows. When the rows that stay are in another order (a reorg), the rows are replaced.
+ */
+function merge(rows, workflows) {
+  const shown = new Map([...rows.children].map((tr) => [tr.dataset.workflowId, tr]));
+  const ids = workflows.map((workflow) => String(workflow.workflowId).toLowerCase());
+  const staying = ids.filter((id) => shown.has(id));
+  if (staying.join() !== [...shown.keys()].filter((id) => ids.includes(id)).join()) {
+    return replace(rows, workflows);
   }
 
-  return a.blockNumber - b.blockNumber || a.transactionIndex - b.transactionIndex || a.logIndex - b.logIndex;
+  for (const [id, tr] of shown) {
+    if (!ids.includes(id)) {
+      tr.remove();
+    }
+  }
+
+  const added = [];
+  let after = null;
+  for (let index = workflows.length - 1; index >= 0; index--) {
+    let tr = shown.get(ids[index]);
+    if (tr) {
+      fill(tr, workflows[index]);
+    } else {
+      tr = row(workflows[index]);
+      rows.insertBefore(tr, after);
+      added.push(tr);
+    }
+
+    after = tr;
+  }
+
+  return added;
+}
+
+function row(workflow) {
+  const id = String(workflow.workflowId).toLowerCase();
+  const tr = el('tr', { 'data-workflow-id': id },
+    el('td', { 'data-label': 'Workflow' }, el('a', { class: 'mono', href: `#/workflows/${id}`, title: id }, shortHex(id, 10, 8))),
+    el('td', { 'data-label': 'Status' }),
+    el('td', { 'data-label': 'Initiator', class: 'mono' }),
+    el('td', { 'data-label': 'Started' }),
+    el('td', { 'data-label': 'Finished' }));
+  fill(tr, workflow);
+  return tr;
+}
+
+/** Every cell but the first (its link may hold the focus). */
+function fill(tr, workflow) {
+  const [, status, initiator, started, finished] = tr.cells;
+  replaceChildren(status, statusBadge(workflow.status));
+  initiator.textContent = workflow.initiator ? shortHex(workflow.initiator, 8, 6) : '—';
+  started.textContent = utc(workflow.startedAt);
+  finished.textContent = utc(workflow.completedAt);
 }
 
 /** The filter form; onApply gets the list parameters it holds. form.show(list) puts parameters back into it. */
@@ -200,8 +216,7 @@ function filterForm(initial, onApply) {
     el('label', { for: id }, label), input, hint ? el('p', { class: 'hint', id: `${id}-hint` }, hint) : null);
   const checkboxes = STATUSES.map((status) => el('input', { type: 'checkbox', id: `filter-status-${status}`, name: 'status', value: status }));
   const address = (id) => el('input', {
-    id, type: 'text', inputmode: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '0x…',
-    pattern: '0x[0-9a-fA-F]{40}', 'aria-describedby': `${id}-hint`,
+    id, type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '0x…', 'aria-describedby': `${id}-hint`,
   });
   const initiator = address('filter-initiator');
   const payee = address('filter-payee');

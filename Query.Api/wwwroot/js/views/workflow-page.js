@@ -137,7 +137,7 @@ function anomalies(list) {
     ? el('p', {}, 'None: every event fit the workflow’s state machine.')
     : el('ul', { class: 'anomalies' }, list.map((anomaly) => el('li', { 'data-anomaly': anomaly.kind },
       el('strong', {}, ANOMALY_KINDS[anomaly.kind] ?? String(anomaly.kind)),
-      ` (${anomaly.kind}): ${anomaly.event} at block ${count(anomaly.blockNumber)}, tx ${anomaly.transactionIndex}, `
+      ` (${anomaly.kind}): ${anomaly.event} at block ${anomaly.blockNumber}, tx ${anomaly.transactionIndex}, `
         + `log ${anomaly.logIndex}${anomaly.phaseBefore ? `, phase before: ${anomaly.phaseBefore}` : ''}.`)));
   return el('section', { 'aria-labelledby': 'anomalies-title', class: 'panel' },
     el('h2', { id: 'anomalies-title' }, 'Anomalies'), body);
