@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Migrations.Configuration;
 using Migrations.Schema;
 using Npgsql;
 using NUnit.Framework;
@@ -14,7 +15,7 @@ namespace Query.Api.BrowserTests.Support;
 /// workflows, a migrated PostgreSQL database, the real worker indexing it and the real Query.Api serving
 /// the dashboard, plus two pages on other origins (one allowed by CORS_ORIGINS, one not).
 /// </summary>
-public sealed class DashboardRun : IAsyncDisposable
+public sealed class DashboardRun
 {
     public const int SimulatedWorkflows = 120;
     public const string ExplorerUrl = "https://explorer.cronos.org/testnet";
@@ -25,39 +26,25 @@ public sealed class DashboardRun : IAsyncDisposable
     private static readonly Lazy<Task<DashboardRun>> Shared = new(StartAsync);
 
     private readonly SemaphoreSlim _mining = new(1, 1);
-    private readonly List<SimulatedWorkflow> _workflows;
+    private readonly List<SimulatedWorkflow> _workflows = [];
+    private AnvilNode? _anvil;
+    private ChildProcess? _worker;
+    private ChildProcess? _api;
+    private string _contractAddress = "";
     private int _nextSeed = 1000;
 
-    private DashboardRun(
-        AnvilNode anvil, SimulationResult simulation, ChildProcess worker, ChildProcess api, string apiUrl,
-        SecondOrigin allowedOrigin, SecondOrigin otherOrigin)
+    private DashboardRun()
     {
-        Anvil = anvil;
-        Simulation = simulation;
-        Worker = worker;
-        Api = api;
-        ApiUrl = apiUrl;
-        AllowedOrigin = allowedOrigin;
-        OtherOrigin = otherOrigin;
-        _workflows = [.. simulation.Workflows];
     }
 
-    public AnvilNode Anvil { get; }
-
-    public SimulationResult Simulation { get; }
-
-    public ChildProcess Worker { get; }
-
-    public ChildProcess Api { get; }
-
     /// <summary>http://127.0.0.1:port, no trailing slash.</summary>
-    public string ApiUrl { get; }
+    public string ApiUrl { get; private set; } = "";
 
     /// <summary>A page on an origin listed in CORS_ORIGINS.</summary>
-    public SecondOrigin AllowedOrigin { get; }
+    public SecondOrigin AllowedOrigin { get; } = SecondOrigin.OnFreePort();
 
     /// <summary>A page on an origin that is not.</summary>
-    public SecondOrigin OtherOrigin { get; }
+    public SecondOrigin OtherOrigin { get; } = SecondOrigin.OnFreePort();
 
     /// <summary>Every workflow on the chain so far (the simulator's, then those mined by tests), as sent.</summary>
     public IReadOnlyList<SimulatedWorkflow> Workflows
@@ -75,13 +62,11 @@ public sealed class DashboardRun : IAsyncDisposable
 
     public static async Task DisposeAsync()
     {
-        if (Shared.IsValueCreated)
+        if (Shared.IsValueCreated && Shared.Value.IsCompletedSuccessfully)
         {
-            await (await Shared.Value).DisposeAsyncCore();
+            await Shared.Value.Result.StopAsync();
         }
     }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => DisposeAsyncCore();
 
     /// <summary>Workflows per status, as the dashboard must count them.</summary>
     public IReadOnlyDictionary<string, int> ExpectedCounts()
@@ -102,10 +87,11 @@ public sealed class DashboardRun : IAsyncDisposable
         await _mining.WaitAsync();
         try
         {
+            var anvil = _anvil!;
             var result = await WorkflowSimulator.RunAsync(
-                new SimulationOptions(Anvil.RpcUrl, Workflows: 1, Seed: _nextSeed++, WorkflowsPerBlock: 1, ContractAddress: Simulation.ContractAddress),
+                new SimulationOptions(anvil.RpcUrl, Workflows: 1, Seed: _nextSeed++, WorkflowsPerBlock: 1, ContractAddress: _contractAddress),
                 CancellationToken.None);
-            await Anvil.MineAsync(ConfirmationBlocks);
+            await anvil.MineAsync(ConfirmationBlocks);
             var workflow = result.Workflows.Single();
             lock (_workflows)
             {
@@ -122,27 +108,44 @@ public sealed class DashboardRun : IAsyncDisposable
 
     private static async Task<DashboardRun> StartAsync()
     {
+        var run = new DashboardRun();
+        try
+        {
+            await run.StartPartsAsync();
+            return run;
+        }
+        catch
+        {
+            await run.StopAsync();
+            throw;
+        }
+    }
+
+    private async Task StartPartsAsync()
+    {
         var started = DateTime.UtcNow;
         // The simulated blocks lie 10 minutes apart, starting 12 hours ago: the workflows spread over several
         // hours (the chart has several buckets, start times differ), and no block is in the future.
         var genesis = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - (long)ChainStartsAgo.TotalSeconds;
-        var anvil = await AnvilNode.StartAsync("--timestamp", genesis.ToString(CultureInfo.InvariantCulture));
+        var anvil = _anvil = await AnvilNode.StartAsync("--timestamp", genesis.ToString(CultureInfo.InvariantCulture));
         await anvil.CallAsync<JsonElement>("anvil_setBlockTimestampInterval", (long)SimulatedBlockInterval.TotalSeconds);
         var simulation = await WorkflowSimulator.RunAsync(
             new SimulationOptions(anvil.RpcUrl, SimulatedWorkflows, Seed: 402, WorkflowsPerBlock: 6), CancellationToken.None);
         await anvil.CallAsync<bool>("anvil_removeBlockTimestampInterval");
         await anvil.MineAsync(ConfirmationBlocks);
+        _contractAddress = simulation.ContractAddress;
+        _workflows.AddRange(simulation.Workflows);
 
         var server = await SharedPostgres.GetAsync();
         var databaseUrl = await server.CreateDatabaseAsync();
-        var migration = new SchemaMigrator(Migrations.Configuration.DatabaseUrl.Parse(databaseUrl)).Apply(TextWriter.Null);
+        var migration = new SchemaMigrator(DatabaseUrl.Parse(databaseUrl)).Apply(TextWriter.Null);
         if (!migration.Successful)
         {
             throw new InvalidOperationException($"Migrations failed: {migration.Error?.Message}");
         }
 
         var readerUrl = await server.CreateLoginRoleAsync("x402_api", "browser-" + Guid.NewGuid().ToString("N"), databaseUrl, "x402_reader");
-        var worker = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), [], WorkerEnvironment(simulation, databaseUrl));
+        var worker = _worker = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), [], WorkerEnvironment(simulation, databaseUrl));
         await Eventually.TrueAsync(
             async () => worker.HasExited || await LastIndexedBlockAsync(databaseUrl) >= simulation.LastBlock,
             CatchUpTimeout,
@@ -152,19 +155,19 @@ public sealed class DashboardRun : IAsyncDisposable
             throw new InvalidOperationException($"The worker exited.\n{worker.Output}");
         }
 
-        var allowedOrigin = SecondOrigin.Start();
-        var otherOrigin = SecondOrigin.Start();
         var port = FreePort.Next();
-        var apiUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-        var api = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], new Dictionary<string, string>
+        ApiUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var api = _api = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], new Dictionary<string, string>
         {
             ["DATABASE_URL"] = readerUrl,
             ["HOST"] = "127.0.0.1",
             ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
             ["EXPLORER_URL"] = ExplorerUrl,
-            ["CORS_ORIGINS"] = allowedOrigin.Origin,
+            ["CORS_ORIGINS"] = AllowedOrigin.Origin,
+            // Every page the tests open comes from 127.0.0.1, one client to the rate limiter: it is not what is tested here.
+            ["RATE_LIMIT_PER_MINUTE"] = "0",
         });
-        using (var http = new HttpClient { BaseAddress = new Uri(apiUrl) })
+        using (var http = new HttpClient { BaseAddress = new Uri(ApiUrl) })
         {
             await Eventually.TrueAsync(
                 async () => api.HasExited || (await http.GetAsync("/health")).IsSuccessStatusCode,
@@ -177,11 +180,10 @@ public sealed class DashboardRun : IAsyncDisposable
             throw new InvalidOperationException($"Query.Api exited.\n{api.Output}");
         }
 
-        allowedOrigin.Serve(apiUrl);
-        otherOrigin.Serve(apiUrl);
+        AllowedOrigin.Serve(ApiUrl);
+        OtherOrigin.Serve(ApiUrl);
         TestContext.Progress.WriteLine(
-            $"Dashboard run: {simulation.Workflows.Count} workflows on anvil, indexed and served at {apiUrl} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
-        return new DashboardRun(anvil, simulation, worker, api, apiUrl, allowedOrigin, otherOrigin);
+            $"Dashboard run: {simulation.Workflows.Count} workflows on anvil, indexed and served at {ApiUrl} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
     }
 
     private static Dictionary<string, string> WorkerEnvironment(SimulationResult chain, string databaseUrl) => new()
@@ -199,16 +201,26 @@ public sealed class DashboardRun : IAsyncDisposable
 
     private static async Task<long?> LastIndexedBlockAsync(string databaseUrl)
     {
-        await using var connection = new NpgsqlConnection(Migrations.Configuration.DatabaseUrl.Parse(databaseUrl).ConnectionString);
+        await using var connection = new NpgsqlConnection(DatabaseUrl.Parse(databaseUrl).ConnectionString);
         await connection.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<long?>("SELECT last_block FROM sync_checkpoint WHERE id = 1");
     }
 
-    private async ValueTask DisposeAsyncCore()
+    private async Task StopAsync()
     {
-        await Api.DisposeAsync();
-        await Worker.DisposeAsync();
-        await Anvil.DisposeAsync();
+        foreach (var process in new[] { _api, _worker })
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+        }
+
+        if (_anvil is not null)
+        {
+            await _anvil.DisposeAsync();
+        }
+
         AllowedOrigin.Dispose();
         OtherOrigin.Dispose();
         _mining.Dispose();

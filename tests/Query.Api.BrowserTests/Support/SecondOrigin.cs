@@ -26,7 +26,7 @@ public sealed class SecondOrigin : IDisposable
     /// <summary>http://127.0.0.1:port, as a browser sends it in the Origin header.</summary>
     public string Origin { get; }
 
-    public static SecondOrigin Start() => new(FreePort.Next());
+    public static SecondOrigin OnFreePort() => new(FreePort.Next());
 
     /// <summary>Starts answering, with a page that calls the API at <paramref name="apiUrl"/>.</summary>
     public void Serve(string apiUrl)
