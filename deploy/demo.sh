@@ -85,6 +85,7 @@ done
 cat >&2 <<TXT
 
   x402 Workflow Observer demo is running.
+    Dashboard  http://localhost:$api_port/
     API        http://localhost:$api_port   (try /stats, /workflows, /status)
     anvil      $rpc_url (chain 31337), contract $contract
     PostgreSQL 127.0.0.1:$pg_port database x402 (worker: x402, API: x402_api, SELECT only)

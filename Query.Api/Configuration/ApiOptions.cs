@@ -70,4 +70,11 @@ public sealed class ApiOptions
     /// <summary>Internal: batches of events a stream may have waiting before it is dropped as too slow (tests shorten it).</summary>
     [ConfigurationKeyName("STREAM_QUEUE_BATCHES")]
     public int StreamQueueBatches { get; set; } = 64;
+
+    /// <summary>
+    /// A block explorer the dashboard links to ({EXPLORER_URL}/tx/{hash}, /block/{n}, /address/{a}),
+    /// e.g. https://explorer.cronos.org/testnet; empty shows no links.
+    /// </summary>
+    [ConfigurationKeyName("EXPLORER_URL")]
+    public string ExplorerUrl { get; set; } = string.Empty;
 }

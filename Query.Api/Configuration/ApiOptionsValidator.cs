@@ -93,6 +93,18 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             failures.Add("STREAM_QUEUE_BATCHES must be between 1 and 100000");
         }
 
+        if (!IsExplorerUrl(options.ExplorerUrl))
+        {
+            failures.Add("EXPLORER_URL must be an absolute http or https URL without query or fragment, or empty");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    // Paths are appended to it, so a query or fragment would end up in the middle of every link.
+    private static bool IsExplorerUrl(string url) =>
+        url.Length == 0
+        || (Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && url.IndexOfAny(['?', '#']) < 0);
 }

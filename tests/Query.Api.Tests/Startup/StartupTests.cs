@@ -106,6 +106,9 @@ public sealed class StartupTests
     [TestCase("STREAM_POLL_INTERVAL_MS", "5")]
     [TestCase("STREAM_KEEP_ALIVE_MS", "0")]
     [TestCase("STREAM_QUEUE_BATCHES", "0")]
+    [TestCase("EXPLORER_URL", "explorer.cronos.org/testnet")]
+    [TestCase("EXPLORER_URL", "javascript:alert(1)")]
+    [TestCase("EXPLORER_URL", "https://explorer.cronos.org/testnet?tab=tx")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());
