@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Query.Api.Configuration;
@@ -25,8 +26,14 @@ public static class DashboardEndpoints
 
     public static void MapDashboard(this IEndpointRouteBuilder app) =>
         app.MapGet("/dashboard/settings", (IOptions<ApiOptions> options) =>
-            new DashboardSettings(options.Value.ExplorerUrl.Length == 0 ? null : options.Value.ExplorerUrl.TrimEnd('/')));
+            new DashboardSettings(options.Value.ExplorerUrl.Length == 0 ? null : options.Value.ExplorerUrl.TrimEnd('/')))
+            .WithName("getDashboardSettings")
+            .WithTags("Dashboard")
+            .WithSummary("Settings the dashboard page reads")
+            .WithDescription("The block explorer the dashboard links transactions, blocks and addresses to (EXPLORER_URL), or null for no links.")
+            .Produces<DashboardSettings>();
 }
 
-/// <param name="ExplorerUrl">EXPLORER_URL without a trailing slash, or null when unset (no explorer links).</param>
-public sealed record DashboardSettings(string? ExplorerUrl);
+[Description("Settings the dashboard page reads.")]
+public sealed record DashboardSettings(
+    [property: Description("EXPLORER_URL without a trailing slash, or null when unset (no explorer links).")] string? ExplorerUrl);

@@ -36,6 +36,7 @@ internal static class SampleRequests
         new("GET /stats/timeline", "/stats/timeline?bucket=day", 200),
         new("GET /stats/timeline", "/stats/timeline?bucket=week", 400),
         new("GET /status", "/status", 200),
+        new("GET /dashboard/settings", "/dashboard/settings", 200),
         new("GET /stream", "/stream", 200),
         new("GET /stream", $"/stream?workflowId={Seed.Completed}", 200),
         new("GET /stream", "/stream?workflowId=0x12", 400),

@@ -93,6 +93,9 @@ internal sealed class ApiProcess : IAsyncDisposable
         return new ApiResponse(response.StatusCode, response.Content.Headers.ContentType, body, headers);
     }
 
+    /// <summary>SIGKILL: the instance dies with whatever it had in flight.</summary>
+    public void Kill() => _process.Kill();
+
     /// <summary>SIGTERM, as an orchestrator stops it.</summary>
     public void Terminate() => _process.Terminate();
 
