@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Query.Api under load: builds a synthetic event log (by default 274,400 workflows, about 1M
 # chain_event rows, as the worker writes them: mixed statuses, jsonb payloads, projection rows and
-# checkpoint), starts Query.Api on it and runs wrk against five kinds of URL: the first page, a page
-# deep into the list, /workflows/{id} for random real ids, /stats and /status. Prints one table:
-# URL, requests/s, p50, p99, errors (socket errors, timeouts and non-2xx answers).
+# checkpoint), starts Query.Api on it and runs wrk against: the first page, a page deep into the list by
+# offset and by keyset cursor, each filter and a combination, /workflows/{id} for random real ids, /stats
+# (plain and filtered), /stats/timeline and /status. Prints one table: URL, requests/s, p50, p99, errors
+# (socket errors, timeouts and non-2xx answers). Then holds 1,000 idle GET /stream clients open and
+# prints the API's resident memory before and with them, and the first page's latency meanwhile.
 #
 # usage: bash deploy/api-load.sh [WORKFLOWS]       (default 274400)
 # Settings (environment): API_LOAD_DIR (/tmp/x402-api-bench), API_LOAD_PG_PORT (55491),
@@ -70,6 +72,10 @@ psql_admin "$dir" "$pg_port" -d x402 -tAc "CREATE EXTENSION IF NOT EXISTS pg_pre
   SELECT sum(pg_prewarm(c.oid)) FROM pg_class c WHERE c.relname IN ('chain_event', 'workflow_state') OR c.oid IN (
     SELECT indexrelid FROM pg_index WHERE indrelid IN ('chain_event'::regclass, 'workflow_state'::regclass))" >/dev/null
 deep_offset=$((workflows * 98 / 100))
+query() { psql_admin "$dir" "$pg_port" -d x402 -tAc "$1"; }
+initiator=$(query "SELECT initiator FROM workflow_state WHERE initiator IS NOT NULL ORDER BY workflow_id LIMIT 1")
+payee=$(query "SELECT settlements -> 0 ->> 'to' FROM workflow_state WHERE jsonb_array_length(settlements) > 0 ORDER BY workflow_id LIMIT 1")
+read -r started_from started_to < <(query "SELECT (min(started_at) + max(started_at)) / 2, (min(started_at) + max(started_at)) / 2 + 3600 FROM workflow_state" | tr '|' ' ')
 
 # wrk sends everything from 127.0.0.1: no rate limit unless asked for, since this measures the API's raw speed.
 DATABASE_URL=$owner_url HOST=127.0.0.1 PORT=$api_port RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-0} \
@@ -115,5 +121,29 @@ printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..38})" "$(printf -- '-%.0s' 
 run "/workflows?limit=100" "$dir/report.lua" "/workflows?limit=100"
 run "/workflows?limit=100&offset=$deep_offset" "$dir/report.lua" "/workflows?limit=100&offset=$deep_offset"
 run "/workflows/{random id}" "$dir/random-id.lua" "/"
+# The keyset page as deep as the offset one: the cursor the deep offset page links to.
+deep_cursor=$(curl -sfD - -o /dev/null "$api/workflows?limit=100&offset=$deep_offset" | sed -n 's/^[Ll]ink: <\([^>]*\)>.*/\1/p' | tr -d '\r')
+run "/workflows?limit=100&cursor=(deep)" "$dir/report.lua" "$deep_cursor"
+run "/workflows?status=failed" "$dir/report.lua" "/workflows?limit=100&status=failed"
+run "/workflows?initiator=…" "$dir/report.lua" "/workflows?limit=100&initiator=$initiator"
+run "/workflows?payee=…" "$dir/report.lua" "/workflows?limit=100&payee=$payee"
+run "/workflows?startedFrom=…&startedTo=…" "$dir/report.lua" "/workflows?limit=100&startedFrom=$started_from&startedTo=$started_to"
+run "/workflows?status=completed&payee=…" "$dir/report.lua" "/workflows?limit=100&status=completed&payee=$payee"
 run "/stats" "$dir/report.lua" "/stats"
+run "/stats?status=failed&initiator=…" "$dir/report.lua" "/stats?status=failed&initiator=$initiator"
+run "/stats/timeline?bucket=hour" "$dir/report.lua" "/stats/timeline?bucket=hour"
 run "/status" "$dir/report.lua" "/status"
+
+# 1,000 idle streams (STREAM_MAX_CLIENTS' default): wrk opens them and they stay open, answering nothing
+# but keep-alives, while the first page is measured again.
+rss() { awk '/^VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$api_pid/status"; }
+before=$(rss)
+ulimit -n 65536
+wrk -t 2 -c 1000 -d 40s --timeout 60s "$api/stream" >/dev/null 2>&1 &
+streams_pid=$!
+until [[ $(ss -Htn state established "( dport = :$api_port )" | wc -l) -ge 1000 ]]; do sleep 0.2; done
+sleep 2
+with_streams=$(rss)
+run "/workflows?limit=100 (1,000 streams open)" "$dir/report.lua" "/workflows?limit=100"
+echo "Query.Api resident memory: $before before, $with_streams with 1,000 idle /stream clients, $(rss) after the load beside them"
+kill "$streams_pid" 2>/dev/null || true
