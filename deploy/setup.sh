@@ -16,16 +16,19 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v wrk >/dev/null || missing+=(wrk) # the benchmark's HTTP load generator
 [[ -n ${CHROMIUM_PATH:-} || -x /usr/bin/chromium ]] || missing+=(chromium) # the dashboard's browser tests
+[[ -x /usr/sbin/nginx ]] || missing+=(nginx) # the load-balancer test
+command -v systemd-analyze >/dev/null || missing+=(systemd) # the systemd units' check
 
 if ((${#missing[@]} > 0)); then
-  [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root or install postgresql, nodejs, wrk, chromium manually"
-  grep -qs '^ID=debian' /etc/os-release || fail "missing ${missing[*]}: this installer knows Debian only; install postgresql, nodejs, wrk, chromium manually"
+  [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root or install ${missing[*]} manually"
+  grep -qs '^ID=debian' /etc/os-release || fail "missing ${missing[*]}: this installer knows Debian only; install ${missing[*]} manually"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y "${missing[@]}"
 fi
 
-# deploy/package.json: anvil and solc, and openapi-typescript and tsc for the OpenAPI client test.
+# deploy/package.json: anvil and solc, openapi-typescript and tsc for the OpenAPI client test, and
+# kubernetes-models and yaml for the Kubernetes manifests' schema check (kubectl comes with the image).
 [[ -f $lock ]] || fail "$lock is missing: lock deploy/package.json's dependencies first (npm install --prefix deploy)"
 if [[ ! -d deploy/node_modules || $lock -nt deploy/node_modules ]]; then
   npm ci --prefix deploy --no-audit --no-fund

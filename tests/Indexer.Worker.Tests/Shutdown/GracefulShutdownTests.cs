@@ -16,6 +16,7 @@ public sealed class GracefulShutdownTests
 {
     // Long enough that a takeover within it can only come from the writer's announcement.
     private const int SlowPollMs = 20_000;
+    private const int DefaultPollMs = 1_000;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
     private SimulatedChain chain = null!;
@@ -29,13 +30,9 @@ public sealed class GracefulShutdownTests
     [Test]
     public async Task SigtermToTheWriter_ExitsZero_MarksItStopped_AndTheStandbyTakesOverAtOnce()
     {
-        var database = await ObservedDatabase.CreateAsync();
-        var environment = Processes.WorkerEnvironment(chain.Result, database);
-        environment["WRITER_LOCK_POLL_MS"] = SlowPollMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var writer = Processes.StartWorker(environment);
-        await Processes.WaitForCatchUpAsync(database, chain.Result.LastBlock, writer);
-        await using var standby = Processes.StartWorker(environment);
-        await standby.WaitForLineAsync(line => line.Contains("standing by", StringComparison.Ordinal), StopTimeout);
+        var (database, writer, standby) = await StartWriterAndStandbyAsync(SlowPollMs);
+        await using var writerProcess = writer;
+        await using var standbyProcess = standby;
 
         var clock = Stopwatch.StartNew();
         writer.Terminate();
@@ -60,17 +57,14 @@ public sealed class GracefulShutdownTests
     [Test]
     public async Task SigkillToTheWriter_TheStandbyFindsTheFreedLockAtItsNextPoll()
     {
-        var database = await ObservedDatabase.CreateAsync();
-        var environment = Processes.WorkerEnvironment(chain.Result, database);
-        await using var writer = Processes.StartWorker(environment);
-        await Processes.WaitForCatchUpAsync(database, chain.Result.LastBlock, writer);
-        await using var standby = Processes.StartWorker(environment);
-        await standby.WaitForLineAsync(line => line.Contains("standing by", StringComparison.Ordinal), StopTimeout);
+        var (database, writer, standby) = await StartWriterAndStandbyAsync(DefaultPollMs);
+        await using var writerProcess = writer;
+        await using var standbyProcess = standby;
 
         var clock = Stopwatch.StartNew();
         writer.Kill();
         await standby.WaitForLineAsync(line => line.Contains("This worker holds the writer lock", StringComparison.Ordinal), StopTimeout);
-        TestContext.Out.WriteLine($"standby took over {clock.Elapsed.TotalMilliseconds:F0} ms after SIGKILL (poll interval 1000 ms)");
+        TestContext.Out.WriteLine($"standby took over {clock.Elapsed.TotalMilliseconds:F0} ms after SIGKILL (poll interval {DefaultPollMs} ms)");
 
         Assert.That(await database.ScalarAsync("SELECT count(*) FROM worker_instance WHERE stopped_at IS NOT NULL"), Is.Zero, "a killed worker says nothing");
     }
@@ -107,5 +101,18 @@ public sealed class GracefulShutdownTests
             Assert.That(await database.ProjectionAsync(), Is.EqualTo(before));
             Assert.That(await database.TextAsync("SELECT replay_state FROM indexer_status WHERE id = 1"), Is.EqualTo("failed"));
         });
+    }
+
+    /// <summary>A writer caught up with the chain, and a second worker standing by for its lock.</summary>
+    private async Task<(ObservedDatabase Database, ChildProcess Writer, ChildProcess Standby)> StartWriterAndStandbyAsync(int pollMs)
+    {
+        var database = await ObservedDatabase.CreateAsync();
+        var environment = Processes.WorkerEnvironment(chain.Result, database);
+        environment["WRITER_LOCK_POLL_MS"] = pollMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var writer = Processes.StartWorker(environment);
+        await Processes.WaitForCatchUpAsync(database, chain.Result.LastBlock, writer);
+        var standby = Processes.StartWorker(environment);
+        await standby.WaitForLineAsync(line => line.Contains("standing by", StringComparison.Ordinal), StopTimeout);
+        return (database, writer, standby);
     }
 }

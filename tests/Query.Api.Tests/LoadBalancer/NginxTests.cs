@@ -186,7 +186,7 @@ public sealed class NginxTests
                 """);
             var process = ChildProcess.Start(NginxBinary, ["-p", directory, "-c", Path.Combine(directory, "nginx.conf"), "-g", "daemon off;"]);
             var nginx = new Nginx(process, directory, port);
-            await Eventually.TrueAsync(() => Task.FromResult(process.HasExited || Accepts(port)), Timeout, () => $"nginx listens.\n{process.Output}");
+            await Eventually.TrueAsync(() => Task.FromResult(process.HasExited || TcpProbe.Accepts(port)), Timeout, () => $"nginx listens.\n{process.Output}");
             Assert.That(process.HasExited, Is.False, () => process.Output + File.ReadAllText(Path.Combine(directory, "error.log")));
             return nginx;
         }
@@ -195,20 +195,6 @@ public sealed class NginxTests
         {
             await _process.DisposeAsync();
             Directory.Delete(_directory, recursive: true);
-        }
-
-        private static bool Accepts(int port)
-        {
-            using var client = new TcpClient();
-            try
-            {
-                client.Connect(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
         }
     }
 }

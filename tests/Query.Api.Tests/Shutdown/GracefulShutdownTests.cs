@@ -35,7 +35,7 @@ public sealed class GracefulShutdownTests
             async () => await WaitingQueriesAsync(adminUrl) > 0, Timeout, "the API's /stats query waits for the lock");
 
         api.Terminate();
-        await Eventually.TrueAsync(() => Task.FromResult(!Accepts(api.Port)), Timeout, "the API stops accepting connections");
+        await Eventually.TrueAsync(() => Task.FromResult(!TcpProbe.Accepts(api.Port)), Timeout, "the API stops accepting connections");
         await transaction.CommitAsync();
         var answer = await inFlight;
         var exitCode = await api.WaitForExitAsync(Timeout);
@@ -46,20 +46,6 @@ public sealed class GracefulShutdownTests
             Assert.That(answer.Json["total"]!.GetValue<long>(), Is.EqualTo(Seed.NewestFirst.Length));
             Assert.That(exitCode, Is.Zero, api.Output);
         });
-    }
-
-    private static bool Accepts(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static async Task<long> WaitingQueriesAsync(string adminUrl)
