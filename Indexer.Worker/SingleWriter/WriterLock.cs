@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using Indexer.Worker.Configuration;
 using Microsoft.Extensions.Logging;
@@ -73,6 +74,12 @@ public sealed class WriterLock(
                 await DisposeQuietlyAsync(connection);
                 throw;
             }
+            catch (NpgsqlException)
+            {
+                // This standby's own connection broke while it waited: the next try opens a new one.
+                await DisposeQuietlyAsync(connection);
+                connection = null;
+            }
         }
     }
 
@@ -110,7 +117,7 @@ public sealed class WriterLock(
     /// <summary>Until the writer announces it let go of the lock, or <paramref name="pause"/> passes (a writer that died says nothing).</summary>
     private static async Task WaitForReleaseAsync(NpgsqlConnection? connection, TimeSpan pause, CancellationToken cancellationToken)
     {
-        if (connection is null)
+        if (connection is not { FullState: ConnectionState.Open })
         {
             await Task.Delay(pause, cancellationToken);
             return;
