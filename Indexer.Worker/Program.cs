@@ -13,8 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Migrations.Configuration;
 using Migrations.Schema;
+using ServiceDefaults.Configuration;
+using ServiceDefaults.Logging;
+using ServiceDefaults.Startup;
 using Nethereum.JsonRpc.Client;
 using Npgsql;
 using System.Runtime.InteropServices;
@@ -33,60 +35,52 @@ if (args.Length > 0 && !replayOnly && !verifyOnly)
     return 2;
 }
 
-DotEnvFile.LoadIfPresent();
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(console =>
+return await ServiceStart.RunAsync(async () =>
 {
-    console.SingleLine = true;
-    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-    console.UseUtcTimestamp = true;
-});
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+    builder.Logging.AddServiceLogging(builder.Configuration);
 
-builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
-builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
-builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
-    (host, worker) => host.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.Value.ShutdownTimeoutMs));
-builder.Services.AddSingleton(provider =>
-{
-    var connection = DatabaseUrl.Parse(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.DatabaseUrl);
-    connection.ApplicationName = "x402-indexer";
-    return connection;
-});
-builder.Services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
-builder.Services.AddSingleton(provider => new SchemaMigrator(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
-builder.Services.AddSingleton<RpcCircuit>();
-builder.Services.AddSingleton<IChainClient>(provider =>
-{
-    var settings = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
-    var rpcUrl = new Uri(settings.RpcUrl);
-    var http = new HttpClient(new RpcHttpHandler()) { BaseAddress = rpcUrl, Timeout = Timeout.InfiniteTimeSpan };
-    var pipeline = RpcPipeline.Build(settings, provider.GetRequiredService<RpcCircuit>(), provider.GetRequiredService<ILogger<NethereumChainClient>>());
-    var limits = new ChainClientLimits(settings.RpcBatchSize, MaxRpcAnswerBytes, settings.RpcTimeoutMs);
-    return new NethereumChainClient(new RpcClient(rpcUrl, http), http, pipeline, limits);
-});
-builder.Services.AddSingleton(provider => WorkerInstance.ForThisProcess(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.ChainId));
-builder.Services.AddSingleton<StatusStore>();
-builder.Services.AddSingleton<WorkerRole>();
-builder.Services.AddSingleton<WriterLock>();
-builder.Services.AddSingleton<RangeFetcher>();
-builder.Services.AddSingleton<ReorgRepair>();
-builder.Services.AddSingleton<ChainFollower>();
-builder.Services.AddSingleton<ProjectionRebuilder>();
-builder.Services.AddSingleton<Preflight>();
-builder.Services.AddSingleton<ReplayCompletion>();
-builder.Services.AddSingleton<ProofCalculator>();
-builder.Services.AddSingleton<ProofStore>();
-builder.Services.AddSingleton<ProjectionVerifier>();
-builder.Services.AddHostedService<HeartbeatService>();
-builder.Services.AddHostedService<IndexerService>();
-builder.Services.AddHostedService<ProofService>();
+    builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
+    builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+    builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
+        (host, worker) => host.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.Value.ShutdownTimeoutMs));
+    builder.Services.AddSingleton(provider =>
+    {
+        var connection = DatabaseUrl.Parse(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.DatabaseUrl);
+        connection.ApplicationName = "x402-indexer";
+        return connection;
+    });
+    builder.Services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+    builder.Services.AddSingleton(provider => new SchemaMigrator(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+    builder.Services.AddSingleton<RpcCircuit>();
+    builder.Services.AddSingleton<IChainClient>(provider =>
+    {
+        var settings = provider.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var rpcUrl = new Uri(settings.RpcUrl);
+        var http = new HttpClient(new RpcHttpHandler()) { BaseAddress = rpcUrl, Timeout = Timeout.InfiniteTimeSpan };
+        var pipeline = RpcPipeline.Build(settings, provider.GetRequiredService<RpcCircuit>(), provider.GetRequiredService<ILogger<NethereumChainClient>>());
+        var limits = new ChainClientLimits(settings.RpcBatchSize, MaxRpcAnswerBytes, settings.RpcTimeoutMs);
+        return new NethereumChainClient(new RpcClient(rpcUrl, http), http, pipeline, limits);
+    });
+    builder.Services.AddSingleton(provider => WorkerInstance.ForThisProcess(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.ChainId));
+    builder.Services.AddSingleton<StatusStore>();
+    builder.Services.AddSingleton<WorkerRole>();
+    builder.Services.AddSingleton<WriterLock>();
+    builder.Services.AddSingleton<RangeFetcher>();
+    builder.Services.AddSingleton<ReorgRepair>();
+    builder.Services.AddSingleton<ChainFollower>();
+    builder.Services.AddSingleton<ProjectionRebuilder>();
+    builder.Services.AddSingleton<Preflight>();
+    builder.Services.AddSingleton<ReplayCompletion>();
+    builder.Services.AddSingleton<ProofCalculator>();
+    builder.Services.AddSingleton<ProofStore>();
+    builder.Services.AddSingleton<ProjectionVerifier>();
+    builder.Services.AddHostedService<HeartbeatService>();
+    builder.Services.AddHostedService<IndexerService>();
+    builder.Services.AddHostedService<ProofService>();
 
-IHost? host = null;
-try
-{
-    // Building resolves the host's options, and with them the validated settings: a bad one lands in the catches below.
-    host = builder.Build();
+    using var host = builder.Build();
+    // Building resolved nothing yet: the validated settings are read here, and a bad one reaches ServiceStart.
     var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
     // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
     ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
@@ -130,28 +124,4 @@ try
     }
 
     return 0;
-}
-catch (OptionsValidationException e)
-{
-    Console.Error.WriteLine($"Configuration error: {string.Join("; ", e.Failures)}");
-    return 2;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-{
-    Console.Error.WriteLine($"Configuration error: {ConfigurationErrors.Describe(e)}");
-    return 2;
-}
-catch (Exception e) when (e is PendingMigrationsException or PreflightException)
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
-catch (NpgsqlException e)
-{
-    Console.Error.WriteLine($"Cannot use the database at DATABASE_URL: {e.Message}");
-    return 1;
-}
-finally
-{
-    host?.Dispose();
-}
+});

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 
 namespace Indexer.Worker.Configuration;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Schema;
 using Npgsql;
 using NUnit.Framework;

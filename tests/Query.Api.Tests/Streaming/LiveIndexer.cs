@@ -1,5 +1,5 @@
 using System.Globalization;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using Query.Api.Tests.Support;
 using Simulator.Simulation;
