@@ -2,6 +2,7 @@ using Indexer.Worker;
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
 using Indexer.Worker.Ingestion;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Proofs;
 using Indexer.Worker.Reorgs;
 using Indexer.Worker.Replay;
@@ -9,12 +10,15 @@ using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Startup;
 using Indexer.Worker.Status;
 using Indexer.Worker.Verification;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Migrations.Schema;
 using ServiceDefaults.Configuration;
+using ServiceDefaults.Health;
 using ServiceDefaults.Logging;
 using ServiceDefaults.Startup;
 using Nethereum.JsonRpc.Client;
@@ -37,7 +41,8 @@ if (args.Length > 0 && !replayOnly && !verifyOnly)
 
 return await ServiceStart.RunAsync(async () =>
 {
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+    // A web host for the operations listener (probes, /metrics); a replay or verify run never starts it.
+    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
     builder.Logging.AddServiceLogging(builder.Configuration);
 
     builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
@@ -75,11 +80,14 @@ return await ServiceStart.RunAsync(async () =>
     builder.Services.AddSingleton<ProofCalculator>();
     builder.Services.AddSingleton<ProofStore>();
     builder.Services.AddSingleton<ProjectionVerifier>();
+    builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, OperationsListener>();
+    builder.Services.AddServiceHealthChecks().AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
     builder.Services.AddHostedService<HeartbeatService>();
     builder.Services.AddHostedService<IndexerService>();
     builder.Services.AddHostedService<ProofService>();
 
-    using var host = builder.Build();
+    await using var host = builder.Build();
+    host.MapProbes();
     // Building resolved nothing yet: the validated settings are read here, and a bad one reaches ServiceStart.
     var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
     // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.

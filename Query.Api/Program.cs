@@ -16,6 +16,7 @@ using Query.Api.Stats;
 using Query.Api.Status;
 using Query.Api.Streaming;
 using Query.Api.Workflows;
+using ServiceDefaults.Health;
 using ServiceDefaults.Logging;
 using ServiceDefaults.Startup;
 
@@ -23,7 +24,6 @@ return await ServiceStart.RunAsync(async () =>
 {
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
     builder.Logging.AddServiceLogging(builder.Configuration);
-    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
     builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration).ValidateOnStart();
     builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
@@ -38,6 +38,7 @@ return await ServiceStart.RunAsync(async () =>
     builder.Services.AddSingleton<StatusReader>();
     builder.Services.AddSingleton<WorkflowQueries>();
     builder.Services.AddStreaming();
+    builder.Services.AddServiceHealthChecks().AddCheck<SchemaReady>(SchemaReady.Name, tags: [Probes.Ready]);
     builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();

@@ -26,6 +26,16 @@ public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOpti
             failures.Add("CONTRACT_ADDRESS must be 0x followed by 40 hex digits");
         }
 
+        if (options.MetricsPort is < 1 or > 65535)
+        {
+            failures.Add("METRICS_PORT must be between 1 and 65535");
+        }
+
+        if (options.MetricsHost != "localhost" && !System.Net.IPAddress.TryParse(options.MetricsHost, out _))
+        {
+            failures.Add("METRICS_HOST must be an IP address (e.g. 127.0.0.1 or 0.0.0.0) or localhost");
+        }
+
         if (options.BlockStart < 0)
         {
             failures.Add("BLOCK_START must be 0 or more");

@@ -17,6 +17,8 @@ public static class ServiceLogging
     public static ILoggingBuilder AddServiceLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.ClearProviders();
+        // Request lines of the HTTP listeners are noise next to the processes' own log.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.Configure(factory => factory.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         switch (configuration[FormatSetting]?.Trim().ToLowerInvariant())
         {
