@@ -21,6 +21,7 @@ using ServiceDefaults.Configuration;
 using ServiceDefaults.Health;
 using ServiceDefaults.Logging;
 using ServiceDefaults.Startup;
+using ServiceDefaults.Telemetry;
 using Nethereum.JsonRpc.Client;
 using Npgsql;
 using System.Runtime.InteropServices;
@@ -81,6 +82,8 @@ return await ServiceStart.RunAsync(async () =>
     builder.Services.AddSingleton<ProofStore>();
     builder.Services.AddSingleton<ProjectionVerifier>();
     builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, OperationsListener>();
+    builder.Services.AddServiceTelemetry(
+        builder.Configuration, "x402-indexer", [IndexerTracing.SourceName], [IndexerTracing.SourceName], traceSql: false);
     builder.Services.AddServiceHealthChecks().AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
     builder.Services.AddHostedService<HeartbeatService>();
     builder.Services.AddHostedService<IndexerService>();
@@ -88,6 +91,7 @@ return await ServiceStart.RunAsync(async () =>
 
     await using var host = builder.Build();
     host.MapProbes();
+    host.MapMetrics();
     // Building resolved nothing yet: the validated settings are read here, and a bad one reaches ServiceStart.
     var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
     // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.

@@ -19,6 +19,7 @@ using Query.Api.Workflows;
 using ServiceDefaults.Health;
 using ServiceDefaults.Logging;
 using ServiceDefaults.Startup;
+using ServiceDefaults.Telemetry;
 
 return await ServiceStart.RunAsync(async () =>
 {
@@ -38,6 +39,7 @@ return await ServiceStart.RunAsync(async () =>
     builder.Services.AddSingleton<StatusReader>();
     builder.Services.AddSingleton<WorkflowQueries>();
     builder.Services.AddStreaming();
+    builder.Services.AddServiceTelemetry(builder.Configuration, "x402-query-api", [StreamMetrics.MeterName], [], traceSql: true);
     builder.Services.AddServiceHealthChecks().AddCheck<SchemaReady>(SchemaReady.Name, tags: [Probes.Ready]);
     builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
     builder.Services.AddProblemDetails();
@@ -59,6 +61,7 @@ return await ServiceStart.RunAsync(async () =>
     app.UseStatusCodePages();
     app.UseDashboardFiles();
     app.MapHealth();
+    app.MapMetrics();
     app.MapWorkflows();
     app.MapStats();
     app.MapStatus();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Reorgs;
 using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Status;
@@ -149,7 +150,13 @@ public sealed class ChainFollower(
         }
 
         var range = IngestedRange.Concat(unit.Select(fetched => fetched.Range).ToList());
-        await RangeCommitter.CommitAsync(writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+        using var span = IndexerTracing.StartRange(unit);
+        using (IndexerTracing.Source.StartActivity("commit"))
+        {
+            await RangeCommitter.CommitAsync(writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+        }
+
+        IndexerTracing.Committed(span, range);
         return range;
     }
 

@@ -4,6 +4,7 @@ using Core.Domain.Projection;
 using Core.Domain.Proofs;
 using Core.Domain.Workflows;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.Logging;
 using Migrations.Projection;
@@ -32,6 +33,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
     /// <param name="writing">The writer's connection, which holds the single-writer lock.</param>
     public async Task<ReplayResult> RebuildAsync(NpgsqlConnection writing, CancellationToken cancellationToken)
     {
+        using var span = IndexerTracing.Source.StartActivity("replay");
         var clock = Stopwatch.StartNew();
         await using var reading = await database.OpenConnectionAsync(cancellationToken);
 
@@ -51,6 +53,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         await RebuildTable.AddIndexesAsync(writing, cancellationToken);
         await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
         var result = new ReplayResult(await folding, await copying, clock.Elapsed);
+        span?.SetTag("x402.events", result.Events);
+        span?.SetTag("x402.workflows", result.Workflows);
         await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
         logger.LogInformation(
             "Replay done: {Events} events into {Workflows} workflows in {Seconds:F2} s ({Rate:F0} events/s)",
