@@ -44,6 +44,7 @@ public sealed class ChainFollower(
             {
                 var checkpoint = await CheckpointStore.GetAsync(writer.Connection)
                     ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
+                IndexerMetrics.Indexed(checkpoint.LastBlock);
                 if (reorg is not null)
                 {
                     await reorgs.RepairAsync(writer.Connection, checkpoint, reorg, cancellationToken);
@@ -58,6 +59,7 @@ public sealed class ChainFollower(
                     var head = await chain.GetHeadAsync(cancellationToken);
                     var confirmed = head - settings.ConfirmationBlocks;
                     await status.ChainAsync(head, confirmed, cancellationToken);
+                    IndexerMetrics.ChainSeen(head, confirmed);
                     ahead.ExtendTo(confirmed);
 
                     var committed = false;
@@ -80,6 +82,7 @@ public sealed class ChainFollower(
                             EventCount = checkpoint.EventCount + committedRange.Events.Count,
                         };
                         progress.Add(committedRange);
+                        IndexerMetrics.Indexed(checkpoint.LastBlock);
                         logger.LogDebug(
                             "Blocks {From}..{To}: {Events} events of {Ranges} range(s), waited {WaitMs} ms for them, committed in {CommitMs} ms",
                             committedRange.FromBlock, committedRange.ToBlock, committedRange.Events.Count, unit.Count,
@@ -151,11 +154,13 @@ public sealed class ChainFollower(
 
         var range = IngestedRange.Concat(unit.Select(fetched => fetched.Range).ToList());
         using var span = IndexerTracing.StartRange(unit);
+        var started = Stopwatch.GetTimestamp();
         using (IndexerTracing.Source.StartActivity("commit"))
         {
             await RangeCommitter.CommitAsync(writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
         }
 
+        IndexerMetrics.Committed(range.Events.Count, range.SkippedLogs, Stopwatch.GetElapsedTime(started));
         IndexerTracing.Committed(span, range);
         return range;
     }

@@ -1,4 +1,5 @@
 using Indexer.Worker.Chain;
+using Indexer.Worker.Operations;
 
 namespace Indexer.Worker.Ingestion;
 
@@ -50,7 +51,9 @@ public sealed class RangeFetcher(IChainClient chain)
         var decoded = LogDecoder.Decode(range.Logs, blocks, senders);
         var ingested = new IngestedRange(
             fromBlock, toBlock, decoded.Events, decoded.SkippedLogs, blocks.Values.OrderBy(block => block.Number).ToList());
-        return new FetchedRange(ingested, range.BeforeRange?.Hash, range.Logs.Count, new FetchTiming(fetchStarted, decodeStarted, DateTimeOffset.UtcNow));
+        var timing = new FetchTiming(fetchStarted, decodeStarted, DateTimeOffset.UtcNow);
+        IndexerMetrics.Fetched(timing.DecodeEnded - timing.FetchStarted);
+        return new FetchedRange(ingested, range.BeforeRange?.Hash, range.Logs.Count, timing);
     }
 
     /// <summary>

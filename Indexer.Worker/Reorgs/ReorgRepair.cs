@@ -83,6 +83,7 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
             "Reorg of depth {Depth} at block {Block}: {Orphaned} events of {Workflows} workflows moved to orphaned_event; re-ingesting from block {Next}",
             depth, checkpoint.LastBlock, affected.Count, workflowIds.Count, ancestor + 1);
         span?.SetTag("x402.events.orphaned", affected.Count);
+        IndexerMetrics.Reorg(depth);
         return new ReorgRepaired(ancestor, depth, affected.Count);
     }
 

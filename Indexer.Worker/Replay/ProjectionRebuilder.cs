@@ -39,6 +39,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
 
         var total = await Scalar<long>(reading, CountEvents, cancellationToken);
         await status.ReplayStartedAsync(total, cancellationToken);
+        IndexerMetrics.Replay(0, total);
         logger.LogInformation("Replay started: rebuilding workflow_state from {Total} events", total);
 
         await RebuildTable.CreateAsync(writing, cancellationToken);
@@ -54,6 +55,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
         var result = new ReplayResult(await folding, await copying, clock.Elapsed);
         span?.SetTag("x402.events", result.Events);
+        IndexerMetrics.Replay(result.Events, total);
         span?.SetTag("x402.workflows", result.Workflows);
         await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
         logger.LogInformation(
@@ -64,6 +66,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         async Task ReportAsync(ReplayProgress tracker, CancellationToken token)
         {
             await status.ReplayProgressAsync(tracker.Done, tracker.EventsPerSecond, token);
+            IndexerMetrics.Replay(tracker.Done, tracker.Total);
             logger.LogInformation("Replay: {Done}/{Total} events ({Rate:F0} events/s)", tracker.Done, tracker.Total, tracker.EventsPerSecond);
         }
     }
