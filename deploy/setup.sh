@@ -16,10 +16,11 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v wrk >/dev/null || missing+=(wrk) # the benchmark's HTTP load generator
 [[ -n ${CHROMIUM_PATH:-} || -x /usr/bin/chromium ]] || missing+=(chromium) # the dashboard's browser tests
+[[ -n ${PROMETHEUS_PATH:-} || -x /usr/bin/prometheus ]] || missing+=(prometheus) # the metrics test scrapes with a real one
 
 if ((${#missing[@]} > 0)); then
-  [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root or install postgresql, nodejs, wrk, chromium manually"
-  grep -qs '^ID=debian' /etc/os-release || fail "missing ${missing[*]}: this installer knows Debian only; install postgresql, nodejs, wrk, chromium manually"
+  [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root or install postgresql, nodejs, wrk, chromium, prometheus manually"
+  grep -qs '^ID=debian' /etc/os-release || fail "missing ${missing[*]}: this installer knows Debian only; install postgresql, nodejs, wrk, chromium, prometheus manually"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y "${missing[@]}"
