@@ -59,8 +59,8 @@ public static class IndexerMetrics
         Meter.CreateObservableGauge("x402.indexer.last_indexed.block", () => Known(lastIndexedBlock), "{block}", "The checkpoint: last block committed.");
         Meter.CreateObservableGauge("x402.indexer.lag.blocks", LagBlocks, "{block}", "Confirmed head minus last indexed block (as /status's lagBlocks).");
         Meter.CreateObservableGauge("x402.indexer.lag", LagSeconds, "s", "Seconds since the worker was last caught up with the confirmed head; 0 while it is.");
-        Meter.CreateObservableGauge("x402.indexer.replay.events", () => Interlocked.Read(ref replayDone), "{event}", "Events folded by the replay in progress or last done.");
-        Meter.CreateObservableGauge("x402.indexer.replay.events.total", () => Interlocked.Read(ref replayTotal), "{event}", "Events the replay in progress or last done folds.");
+        Meter.CreateObservableGauge("x402.indexer.replay.events.folded", () => Interlocked.Read(ref replayDone), "{event}", "Events folded so far by the replay in progress, or by the last one.");
+        Meter.CreateObservableGauge("x402.indexer.replay.events.expected", () => Interlocked.Read(ref replayTotal), "{event}", "Events the replay in progress (or the last one) folds in all.");
         Meter.CreateObservableGauge("x402.indexer.rpc.circuit.state", () => Volatile.Read(ref circuitState), "{state}", "RPC circuit breaker: 0 closed, 1 half-open, 2 open.");
         Meter.CreateObservableGauge("x402.indexer.writer", () => Volatile.Read(ref isWriter), "{writer}", "1 while this worker holds the writer lock, 0 while it stands by.");
         Meter.CreateObservableGauge("x402.indexer.proof.age", ProofAge, "s", "Seconds since this worker last stored the determinism proof.");

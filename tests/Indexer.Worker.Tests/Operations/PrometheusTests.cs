@@ -61,6 +61,7 @@ public sealed class PrometheusTests
             Timeout,
             () => $"Prometheus should hold what /status says ({status}) and {events} events; it has {seen}.\n{prometheus.Output}");
         var requests = await prometheus.QueryAsync("http_server_request_duration_seconds_count{job=\"x402-query-api\"}");
+
         var up = await prometheus.QueryAsync("up");
         var scrapeDuration = await prometheus.ValueAsync("max_over_time(scrape_duration_seconds{job=\"x402-indexer\"}[5m])");
         await TestContext.Out.WriteLineAsync(

@@ -44,6 +44,8 @@ public sealed class TelemetryTests
                 sql.Select(span => span.Attributes.GetValueOrDefault("db.query.text") ?? span.Attributes.GetValueOrDefault("db.statement")),
                 Has.Some.Contain("workflow_state"), "the SQL of the request");
             Assert.That(sql.Select(span => span.TraceId), Is.All.EqualTo(request.TraceId));
+            Assert.That(metrics.Body, Does.Contain("\nx402_api_streams_open{").And.Contain("\nhttp_server_request_duration_seconds_bucket{")
+                .And.Contain("\ndb_client_operation_duration_seconds_bucket{"), "streams, requests and SQL on /metrics");
             Assert.That(receiver.Spans.Where(span => span.Attributes.GetValueOrDefault("url.path", "").StartsWith("/health", StringComparison.Ordinal)), Is.Empty,
                 "probes make no spans");
         });
