@@ -68,6 +68,12 @@ public sealed class WriterLock(
             {
                 await WaitForReleaseAsync(connection, pause, cancellationToken);
             }
+            catch (NpgsqlException)
+            {
+                // The standby's session broke while it waited (terminated, database restarted): open a new one next round.
+                await DisposeQuietlyAsync(connection);
+                connection = null;
+            }
             catch (OperationCanceledException)
             {
                 await DisposeQuietlyAsync(connection);

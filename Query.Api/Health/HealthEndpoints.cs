@@ -37,14 +37,17 @@ public static class HealthEndpoints
             .WithDescription($"Opens a connection and runs SELECT 1 within {DatabaseProbeTimeout.TotalSeconds:0} s: 200 when that works, 503 otherwise (and 200 again by itself once the database is back).")
             .Produces<DatabaseHealth>()
             .Produces<DatabaseHealth>(StatusCodes.Status503ServiceUnavailable);
+    }
 
-        var (live, ready) = app.MapProbes();
-        live.WithName("getLiveness")
+    /// <summary>OpenAPI metadata of the probes ServiceDefaults maps.</summary>
+    public static void DocumentProbes(this (RouteHandlerBuilder Live, RouteHandlerBuilder Ready) probes)
+    {
+        probes.Live.WithName("getLiveness")
             .WithTags("Health")
             .WithSummary("Liveness probe")
             .WithDescription("For an orchestrator's liveness probe: 200 while the process answers; it never touches the database.")
             .Produces<ProbeReport>();
-        ready.WithName("getReadiness")
+        probes.Ready.WithName("getReadiness")
             .WithTags("Health")
             .WithSummary("Readiness probe")
             .WithDescription(
