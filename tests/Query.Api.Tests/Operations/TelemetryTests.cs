@@ -19,7 +19,12 @@ public sealed class TelemetryTests
         await using var receiver = new OtlpReceiver();
         var (_, apiRoleUrl) = await SeededApi.CreateSeededDatabaseAsync(await SharedPostgres.GetAsync());
         var password = DatabaseUrl.Parse(apiRoleUrl).Password!;
-        await using var api = await ApiProcess.StartAsync(apiRoleUrl, new Dictionary<string, string>(receiver.Settings) { ["LOG_FORMAT"] = "json" });
+        await using var api = await ApiProcess.StartAsync(apiRoleUrl, new Dictionary<string, string>(receiver.Settings)
+        {
+            ["LOG_FORMAT"] = "json",
+            // ASP.NET Core's own line per request, as an operator turns it on.
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        });
 
         var detail = await api.GetAsync($"/workflows/{Seed.Completed}");
         await api.GetAsync("/health/ready");
@@ -51,7 +56,16 @@ public sealed class TelemetryTests
         });
 
         var lines = api.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Is.Not.Empty);
+        var requestLines = lines.Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(entry => entry.GetProperty("Category").GetString() == "Microsoft.AspNetCore.Hosting.Diagnostics"
+                && entry.GetProperty("Message").GetString()!.Contains($"/workflows/{Seed.Completed}", StringComparison.Ordinal))
+            .ToList();
+        Assert.That(requestLines, Is.Not.Empty, api.Output);
+        Assert.That(
+            requestLines.SelectMany(entry => entry.GetProperty("Scopes").EnumerateArray())
+                .Select(scope => scope.TryGetProperty("TraceId", out var id) ? id.GetString() : null),
+            Does.Contain(request.TraceId),
+            "a line written inside the request carries the request span's trace id");
         foreach (var line in lines)
         {
             var entry = JsonDocument.Parse(line).RootElement;
