@@ -1,7 +1,8 @@
 using System.Globalization;
-using Migrations.Configuration;
 using Migrations.Schema;
 using Npgsql;
+using ServiceDefaults.Configuration;
+using ServiceDefaults.Startup;
 
 // The DBA's tool for the schema in DATABASE_URL: apply (the default), status, or script (the pending
 // SQL as one reviewable psql file, applying nothing).
@@ -13,45 +14,40 @@ if (args is not ([] or ["apply"] or ["status"] or ["script"]))
     return 2;
 }
 
-DotEnvFile.LoadIfPresent();
-NpgsqlConnectionStringBuilder connection;
-try
-{
-    connection = DatabaseUrl.Parse(Environment.GetEnvironmentVariable("DATABASE_URL"));
-}
-catch (InvalidDatabaseUrlException e)
-{
-    Console.Error.WriteLine($"Configuration error: {e.Message}");
-    return 2;
-}
+return await ServiceStart.RunAsync(() => Task.FromResult(Run()));
 
-var migrator = new SchemaMigrator(connection);
-var target = $"{connection.Host}:{connection.Port}/{connection.Database}";
-try
+int Run()
 {
-    return args switch
+    // A bad DATABASE_URL is a ConfigurationException: ServiceStart prints it as one line, exit code 2.
+    var connection = DatabaseUrl.Parse(Environment.GetEnvironmentVariable("DATABASE_URL"));
+    var migrator = new SchemaMigrator(connection);
+    var target = $"{connection.Host}:{connection.Port}/{connection.Database}";
+    try
     {
-        ["status"] => PrintStatus(migrator.Status()),
-        ["script"] => PrintScript(migrator.PendingScript()),
-        _ => Apply(),
-    };
-}
-catch (ModifiedMigrationsException e)
-{
-    Console.Error.WriteLine($"Nothing applied: {e.Message}");
-    return 1;
-}
-catch (PostgresException e)
-{
-    Console.Error.WriteLine($"The database at {target} refused: {e.MessageText}");
-    return 1;
-}
-catch (NpgsqlException e)
-{
-    return CannotReach(e);
+        return args switch
+        {
+            ["status"] => PrintStatus(migrator.Status(), target),
+            ["script"] => PrintScript(migrator.PendingScript()),
+            _ => Apply(migrator, target),
+        };
+    }
+    catch (ModifiedMigrationsException e)
+    {
+        Console.Error.WriteLine($"Nothing applied: {e.Message}");
+        return 1;
+    }
+    catch (PostgresException e)
+    {
+        Console.Error.WriteLine($"The database at {target} refused: {e.MessageText}");
+        return 1;
+    }
+    catch (NpgsqlException e)
+    {
+        return CannotReach(e, target);
+    }
 }
 
-int Apply()
+int Apply(SchemaMigrator migrator, string target)
 {
     var result = migrator.Apply(Console.Out);
     switch (result)
@@ -60,14 +56,14 @@ int Apply()
             Console.WriteLine($"Schema up to date ({result.Scripts.Count()} script(s) applied now).");
             return 0;
         case { Error: NpgsqlException unreachable } when unreachable is not PostgresException:
-            return CannotReach(unreachable);
+            return CannotReach(unreachable, target);
         default:
             Console.Error.WriteLine($"Migration failed in {result.ErrorScript?.Name ?? "an unknown script"} (rolled back): {result.Error?.Message}");
             return 1;
     }
 }
 
-int PrintStatus(MigrationStatus status)
+int PrintStatus(MigrationStatus status, string target)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"Schema of {target}: {status.Count(ScriptStatus.Applied)} applied, {status.Count(ScriptStatus.Pending)} pending, " +
@@ -91,7 +87,7 @@ int PrintScript(string sql)
     return 0;
 }
 
-int CannotReach(NpgsqlException e)
+int CannotReach(NpgsqlException e, string target)
 {
     Console.Error.WriteLine($"Cannot reach the database at {target}: {e.Message}");
     return 1;

@@ -1,15 +1,8 @@
-using FluentValidation;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
-using Migrations.Configuration;
 using Migrations.Schema;
 using Npgsql;
-using Query.Api.Caching;
-using Query.Api.Compression;
-using Query.Api.Configuration;
+using Query.Api;
 using Query.Api.CrossOrigin;
 using Query.Api.Dashboard;
-using Query.Api.Database;
 using Query.Api.Health;
 using Query.Api.OpenApi;
 using Query.Api.RateLimiting;
@@ -17,82 +10,39 @@ using Query.Api.Stats;
 using Query.Api.Status;
 using Query.Api.Streaming;
 using Query.Api.Workflows;
+using ServiceDefaults;
+using ServiceDefaults.Health;
+using ServiceDefaults.Startup;
 
-DotEnvFile.LoadIfPresent();
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(console =>
+return await ServiceStart.RunAsync(async () =>
 {
-    console.SingleLine = true;
-    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-    console.UseUtcTimestamp = true;
+    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+
+    builder.AddServiceDefaults(new ServiceIdentity("x402-query-api", [StreamMetrics.MeterName], [], TraceSql: true))
+        .AddCheck<SchemaReady>(SchemaReady.Name, tags: [Probes.Ready]);
+    builder.Services.AddQueryApi(builder.Configuration);
+
+    // Building the app resolves the options (Kestrel binds HOST:PORT from them): a bad one reaches ServiceStart.
+    var app = builder.Build();
+    new SchemaMigrator(app.Services.GetRequiredService<NpgsqlConnectionStringBuilder>()).EnsureUpToDate();
+
+    // Outermost first: who the client is, then compression of whatever follows, CORS headers (on 429 and 503 too), the rate limit.
+    app.UseClientAddresses();
+    app.UseResponseCompression();
+    app.UseCrossOrigin();
+    app.UseClientRateLimits();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseDashboardFiles();
+    app.MapHealth();
+    app.MapServiceDefaults().DocumentProbes();
+    app.MapWorkflows();
+    app.MapStats();
+    app.MapStatus();
+    app.MapApiDocumentation();
+    app.MapStream();
+    app.MapDashboard();
+
+    await app.RunAsync();
+    return 0;
 });
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-
-builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration).ValidateOnStart();
-builder.Services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
-builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelBinding>();
-builder.Services.AddSingleton(provider => ReadOnlyDatabase.ConnectionFor(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
-builder.Services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(provider => CacheSettings.From(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
-builder.Services.AddSingleton<DataVersionProbe>();
-builder.Services.AddSingleton<AnswerCache>();
-builder.Services.AddSingleton<CachedAnswers>();
-builder.Services.AddSingleton<StatusReader>();
-builder.Services.AddSingleton<WorkflowQueries>();
-builder.Services.AddStreaming();
-builder.Services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
-builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
-builder.Services.AddApiDocumentation();
-builder.Services.AddClientRateLimits().AddCrossOrigin().AddCompression();
-
-WebApplication app;
-try
-{
-    // Building the app resolves the options (Kestrel binds HOST:PORT from them), so it is inside the try.
-    app = builder.Build();
-    var connection = app.Services.GetRequiredService<NpgsqlConnectionStringBuilder>();
-    new SchemaMigrator(connection).EnsureUpToDate();
-}
-catch (OptionsValidationException e)
-{
-    Console.Error.WriteLine($"Configuration error: {string.Join("; ", e.Failures)}");
-    return 2;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-{
-    Console.Error.WriteLine($"Configuration error: {ConfigurationErrors.Describe(e)}");
-    return 2;
-}
-catch (PendingMigrationsException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
-catch (NpgsqlException e)
-{
-    Console.Error.WriteLine($"Cannot use the database at DATABASE_URL: {e.Message}");
-    return 1;
-}
-
-// Outermost first: who the client is, then compression of whatever follows, CORS headers (on 429 and 503 too), the rate limit.
-app.UseClientAddresses();
-app.UseResponseCompression();
-app.UseCrossOrigin();
-app.UseClientRateLimits();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseDashboardFiles();
-app.MapHealth();
-app.MapWorkflows();
-app.MapStats();
-app.MapStatus();
-app.MapApiDocumentation();
-app.MapStream();
-app.MapDashboard();
-
-await app.RunAsync();
-return 0;

@@ -18,6 +18,7 @@ command -v wrk >/dev/null || missing+=(wrk) # the benchmark's HTTP load generato
 [[ -n ${CHROMIUM_PATH:-} || -x /usr/bin/chromium ]] || missing+=(chromium) # the dashboard's browser tests
 [[ -x /usr/sbin/nginx ]] || missing+=(nginx) # the load-balancer test
 command -v systemd-analyze >/dev/null || missing+=(systemd) # the systemd units' check
+[[ -n ${PROMETHEUS_PATH:-} || -x /usr/bin/prometheus ]] || missing+=(prometheus) # the metrics test scrapes with a real one
 
 if ((${#missing[@]} > 0)); then
   [[ $(id -u) -eq 0 ]] || fail "missing ${missing[*]}: run as root or install ${missing[*]} manually"

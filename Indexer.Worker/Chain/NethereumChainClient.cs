@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Indexer.Worker.Operations;
 using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth;
 using Nethereum.RPC.Eth.Blocks;
@@ -19,13 +21,13 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
 
     public async Task<long> GetChainIdAsync(CancellationToken cancellationToken)
     {
-        var chainId = await Call(_ => new EthChainId(client).SendRequestAsync(), splittable: false, cancellationToken);
+        var chainId = await Call("eth_chainId", _ => new EthChainId(client).SendRequestAsync(), splittable: false, cancellationToken);
         return (long)chainId.Value;
     }
 
     public async Task<long> GetHeadAsync(CancellationToken cancellationToken)
     {
-        var head = await Call(_ => new EthBlockNumber(client).SendRequestAsync(), splittable: false, cancellationToken);
+        var head = await Call("eth_blockNumber", _ => new EthBlockNumber(client).SendRequestAsync(), splittable: false, cancellationToken);
         return (long)head.Value;
     }
 
@@ -46,6 +48,7 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
         try
         {
             return await Call(
+                "eth_getLogs",
                 async token =>
                 {
                     using var answer = await batch.SendAsync(http, limits.MaxAnswerBytes, token);
@@ -126,6 +129,7 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
             }
 
             await Call(
+                chunk[0].Method,
                 async token =>
                 {
                     using var answer = await batch.SendAsync(http, limits.MaxAnswerBytes, token);
@@ -154,6 +158,7 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
         var probe = new JsonRpcBatch();
         var id = probe.Add("eth_getBlockReceipts", json => json.WriteStringValue(Hex(block)));
         var supported = await Call(
+            "eth_getBlockReceipts",
             async token =>
             {
                 using var answer = await probe.SendAsync(http, limits.MaxAnswerBytes, token);
@@ -163,6 +168,33 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
             cancellationToken);
         receiptsSupported = supported;
         return supported;
+    }
+
+    private static async Task<T> MeasuredAttemptAsync<T>(string method, Func<CancellationToken, Task<T>> request, CancellationToken attempt)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var answer = await request(attempt).WaitAsync(attempt);
+            outcome = "ok";
+            return answer;
+        }
+        catch (OperationCanceledException) when (attempt.IsCancellationRequested)
+        {
+            // The per-attempt timeout (or a stop): either way the node did not answer in time.
+            outcome = "timeout";
+            throw;
+        }
+        catch (Exception e) when (e is RangeTooLargeException or RpcAnswerTooLargeException)
+        {
+            outcome = "too_large";
+            throw;
+        }
+        finally
+        {
+            IndexerMetrics.RpcAttempt(method, outcome, Stopwatch.GetElapsedTime(started));
+        }
     }
 
     private static int AddBlock(JsonRpcBatch batch, long number, bool withTransactions) =>
@@ -176,16 +208,17 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
 
     private static string Hex(long number) => "0x" + number.ToString("x", CultureInfo.InvariantCulture);
 
-    private async Task<T> Call<T>(Func<CancellationToken, Task<T>> request, bool splittable, CancellationToken cancellationToken)
+    /// <param name="method">The JSON-RPC method, for a batch its first: the label of the attempt's metrics.</param>
+    private async Task<T> Call<T>(string method, Func<CancellationToken, Task<T>> request, bool splittable, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RpcPipeline.Splittable, splittable);
         try
         {
             return await pipeline.ExecuteAsync(
-                static async (context, request) => await request(context.CancellationToken).WaitAsync(context.CancellationToken),
+                static async (context, call) => await MeasuredAttemptAsync(call.method, call.request, context.CancellationToken),
                 context,
-                request);
+                (method, request));
         }
         finally
         {

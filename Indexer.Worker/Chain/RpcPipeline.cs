@@ -1,4 +1,5 @@
 using Indexer.Worker.Configuration;
+using Indexer.Worker.Operations;
 using Microsoft.Extensions.Logging;
 using Nethereum.JsonRpc.Client;
 using Polly;
@@ -35,6 +36,7 @@ public static class RpcPipeline
                 DelayGenerator = arguments => ValueTask.FromResult(RetryAfter(arguments.Outcome.Exception)),
                 OnRetry = arguments =>
                 {
+                    IndexerMetrics.RpcRetry();
                     logger.LogWarning(
                         "RPC call failed ({Reason}); retry {Attempt} in {DelayMs} ms",
                         Describe(arguments.Outcome.Exception),
@@ -125,9 +127,21 @@ public sealed class RpcCircuit
 
     public string State => state;
 
-    internal void Opened() => state = "open";
+    internal void Opened()
+    {
+        state = "open";
+        IndexerMetrics.Circuit(2);
+    }
 
-    internal void HalfOpened() => state = "half-open";
+    internal void HalfOpened()
+    {
+        state = "half-open";
+        IndexerMetrics.Circuit(1);
+    }
 
-    internal void Closed() => state = "closed";
+    internal void Closed()
+    {
+        state = "closed";
+        IndexerMetrics.Circuit(0);
+    }
 }

@@ -64,6 +64,13 @@ public sealed class WorkerOptions
     [ConfigurationKeyName("PROOF_INTERVAL_MS")]
     public int ProofIntervalMs { get; set; } = 60_000;
 
+    /// <summary>Where the worker serves /metrics and its probes: an IP address or localhost.</summary>
+    [ConfigurationKeyName("METRICS_HOST")]
+    public string MetricsHost { get; set; } = "127.0.0.1";
+
+    [ConfigurationKeyName("METRICS_PORT")]
+    public int MetricsPort { get; set; } = 9464;
+
     /// <summary>Lowercase, as stored in the event log.</summary>
     public string NormalizedContractAddress => ContractAddress.Trim().ToLowerInvariant();
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 
 namespace Indexer.Worker.Configuration;
 
@@ -24,6 +24,16 @@ public sealed partial class WorkerOptionsValidator : IValidateOptions<WorkerOpti
         if (!AddressPattern().IsMatch(options.ContractAddress.Trim()))
         {
             failures.Add("CONTRACT_ADDRESS must be 0x followed by 40 hex digits");
+        }
+
+        if (options.MetricsPort is < 1 or > 65535)
+        {
+            failures.Add("METRICS_PORT must be between 1 and 65535");
+        }
+
+        if (options.MetricsHost != "localhost" && !System.Net.IPAddress.TryParse(options.MetricsHost, out _))
+        {
+            failures.Add("METRICS_HOST must be an IP address (e.g. 127.0.0.1 or 0.0.0.0) or localhost");
         }
 
         if (options.BlockStart < 0)

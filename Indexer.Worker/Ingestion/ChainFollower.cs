@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Indexer.Worker.Chain;
 using Indexer.Worker.Configuration;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Reorgs;
 using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Status;
@@ -43,6 +44,7 @@ public sealed class ChainFollower(
             {
                 var checkpoint = await CheckpointStore.GetAsync(writer.Connection)
                     ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
+                IndexerMetrics.Indexed(checkpoint.LastBlock);
                 if (reorg is not null)
                 {
                     await reorgs.RepairAsync(writer.Connection, checkpoint, reorg, cancellationToken);
@@ -57,6 +59,7 @@ public sealed class ChainFollower(
                     var head = await chain.GetHeadAsync(cancellationToken);
                     var confirmed = head - settings.ConfirmationBlocks;
                     await status.ChainAsync(head, confirmed, cancellationToken);
+                    IndexerMetrics.ChainSeen(head, confirmed);
                     ahead.ExtendTo(confirmed);
 
                     var committed = false;
@@ -79,6 +82,7 @@ public sealed class ChainFollower(
                             EventCount = checkpoint.EventCount + committedRange.Events.Count,
                         };
                         progress.Add(committedRange);
+                        IndexerMetrics.Indexed(checkpoint.LastBlock);
                         logger.LogDebug(
                             "Blocks {From}..{To}: {Events} events of {Ranges} range(s), waited {WaitMs} ms for them, committed in {CommitMs} ms",
                             committedRange.FromBlock, committedRange.ToBlock, committedRange.Events.Count, unit.Count,
@@ -149,7 +153,15 @@ public sealed class ChainFollower(
         }
 
         var range = IngestedRange.Concat(unit.Select(fetched => fetched.Range).ToList());
-        await RangeCommitter.CommitAsync(writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+        using var span = IndexerTracing.StartRange(unit);
+        var started = Stopwatch.GetTimestamp();
+        using (IndexerTracing.Source.StartActivity("commit"))
+        {
+            await RangeCommitter.CommitAsync(writer.Connection, range, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
+        }
+
+        IndexerMetrics.Committed(range.Events.Count, range.SkippedLogs, Stopwatch.GetElapsedTime(started));
+        IndexerTracing.Committed(span, range);
         return range;
     }
 

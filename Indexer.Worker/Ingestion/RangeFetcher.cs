@@ -1,4 +1,5 @@
 using Indexer.Worker.Chain;
+using Indexer.Worker.Operations;
 
 namespace Indexer.Worker.Ingestion;
 
@@ -15,6 +16,7 @@ public sealed class RangeFetcher(IChainClient chain)
     /// <exception cref="ChainDataException">The node lags behind the head it reported, or contradicts itself.</exception>
     public async Task<FetchedRange> FetchAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken)
     {
+        var fetchStarted = DateTimeOffset.UtcNow;
         var range = await chain.GetRangeLogsAsync(contractAddress, fromBlock, toBlock, cancellationToken);
         var rangeEnd = range.RangeEnd
             ?? throw new ChainDataException($"The node that answered has no block {toBlock} yet: it lags behind the head it reported.");
@@ -45,10 +47,13 @@ public sealed class RangeFetcher(IChainClient chain)
             .Where(payment => details.SenderByTransaction.ContainsKey(payment.Hash))
             .ToDictionary(payment => payment.Hash, payment => details.SenderByTransaction[payment.Hash], StringComparer.Ordinal);
 
+        var decodeStarted = DateTimeOffset.UtcNow;
         var decoded = LogDecoder.Decode(range.Logs, blocks, senders);
         var ingested = new IngestedRange(
             fromBlock, toBlock, decoded.Events, decoded.SkippedLogs, blocks.Values.OrderBy(block => block.Number).ToList());
-        return new FetchedRange(ingested, range.BeforeRange?.Hash, range.Logs.Count);
+        var timing = new FetchTiming(fetchStarted, decodeStarted, DateTimeOffset.UtcNow);
+        IndexerMetrics.Fetched(timing.DecodeEnded - timing.FetchStarted);
+        return new FetchedRange(ingested, range.BeforeRange?.Hash, range.Logs.Count, timing);
     }
 
     /// <summary>
@@ -69,4 +74,8 @@ public sealed class RangeFetcher(IChainClient chain)
 
 /// <param name="PreviousBlockHash">The hash of block FromBlock − 1 as the node that answered has it; null for block −1.</param>
 /// <param name="Logs">How many logs the node returned, known or not.</param>
-public sealed record FetchedRange(IngestedRange Range, string? PreviousBlockHash, int Logs);
+/// <param name="Timing">When it was fetched and decoded, for the range's span.</param>
+public sealed record FetchedRange(IngestedRange Range, string? PreviousBlockHash, int Logs, FetchTiming Timing);
+
+/// <summary>Fetching ran from FetchStarted to DecodeStarted, decoding from there to DecodeEnded.</summary>
+public sealed record FetchTiming(DateTimeOffset FetchStarted, DateTimeOffset DecodeStarted, DateTimeOffset DecodeEnded);

@@ -1,5 +1,6 @@
 using Indexer.Worker.Configuration;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Replay;
 using Indexer.Worker.SingleWriter;
 using Microsoft.Extensions.Hosting;
@@ -58,6 +59,8 @@ public sealed class ProofService(
                 logger.LogWarning("Determinism proof not stored: this worker's session no longer holds the writer lock");
                 return previous;
             }
+
+            IndexerMetrics.ProofStored();
 
             // An idle chain gives the same proof every interval; log only what changed.
             var level = previous is not null && previous with { Elapsed = proof.Elapsed } == proof ? LogLevel.Debug : LogLevel.Information;

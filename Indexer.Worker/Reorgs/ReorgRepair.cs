@@ -4,6 +4,7 @@ using Dapper;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Notifications;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Projection;
 using Microsoft.Extensions.Logging;
 using Migrations.Notifications;
@@ -45,8 +46,12 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
     public async Task<ReorgRepaired> RepairAsync(
         NpgsqlConnection connection, Checkpoint checkpoint, ReorgDetectedException detected, CancellationToken cancellationToken)
     {
+        using var span = IndexerTracing.Source.StartActivity("reorg repair");
+        span?.SetTag("x402.block.checkpoint", checkpoint.LastBlock);
         var (ancestor, ancestorHash) = await FindCommonAncestorAsync(connection, checkpoint, cancellationToken);
         var depth = (int)(checkpoint.LastBlock - ancestor);
+        span?.SetTag("x402.reorg.ancestor", ancestor);
+        span?.SetTag("x402.reorg.depth", depth);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var reorgId = await connection.ExecuteScalarAsync<long>(RecordReorg, new
@@ -77,6 +82,8 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         logger.LogWarning(
             "Reorg of depth {Depth} at block {Block}: {Orphaned} events of {Workflows} workflows moved to orphaned_event; re-ingesting from block {Next}",
             depth, checkpoint.LastBlock, affected.Count, workflowIds.Count, ancestor + 1);
+        span?.SetTag("x402.events.orphaned", affected.Count);
+        IndexerMetrics.Reorg(depth);
         return new ReorgRepaired(ancestor, depth, affected.Count);
     }
 

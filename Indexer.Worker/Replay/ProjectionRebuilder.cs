@@ -4,6 +4,7 @@ using Core.Domain.Projection;
 using Core.Domain.Proofs;
 using Core.Domain.Workflows;
 using Indexer.Worker.EventLog;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.Logging;
 using Migrations.Projection;
@@ -32,11 +33,13 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
     /// <param name="writing">The writer's connection, which holds the single-writer lock.</param>
     public async Task<ReplayResult> RebuildAsync(NpgsqlConnection writing, CancellationToken cancellationToken)
     {
+        using var span = IndexerTracing.Source.StartActivity("replay");
         var clock = Stopwatch.StartNew();
         await using var reading = await database.OpenConnectionAsync(cancellationToken);
 
         var total = await Scalar<long>(reading, CountEvents, cancellationToken);
         await status.ReplayStartedAsync(total, cancellationToken);
+        IndexerMetrics.Replay(0, total);
         logger.LogInformation("Replay started: rebuilding workflow_state from {Total} events", total);
 
         await RebuildTable.CreateAsync(writing, cancellationToken);
@@ -51,6 +54,9 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         await RebuildTable.AddIndexesAsync(writing, cancellationToken);
         await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
         var result = new ReplayResult(await folding, await copying, clock.Elapsed);
+        span?.SetTag("x402.events", result.Events);
+        IndexerMetrics.Replay(result.Events, total);
+        span?.SetTag("x402.workflows", result.Workflows);
         await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
         logger.LogInformation(
             "Replay done: {Events} events into {Workflows} workflows in {Seconds:F2} s ({Rate:F0} events/s)",
@@ -60,6 +66,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         async Task ReportAsync(ReplayProgress tracker, CancellationToken token)
         {
             await status.ReplayProgressAsync(tracker.Done, tracker.EventsPerSecond, token);
+            IndexerMetrics.Replay(tracker.Done, tracker.Total);
             logger.LogInformation("Replay: {Done}/{Total} events ({Rate:F0} events/s)", tracker.Done, tracker.Total, tracker.EventsPerSecond);
         }
     }

@@ -1,3 +1,5 @@
+using Indexer.Worker.Operations;
+
 namespace Indexer.Worker.SingleWriter;
 
 /// <summary>Whether this process writes right now, and through which database session; read by the heartbeat and the proofs.</summary>
@@ -12,7 +14,15 @@ public sealed class WorkerRole
 
     public string Name => IsWriter ? "writer" : "standby";
 
-    internal void BecomeWriter(int lockSessionPid) => this.lockSessionPid = lockSessionPid;
+    internal void BecomeWriter(int lockSessionPid)
+    {
+        this.lockSessionPid = lockSessionPid;
+        IndexerMetrics.Role(writer: true);
+    }
 
-    internal void BecomeStandby() => lockSessionPid = 0;
+    internal void BecomeStandby()
+    {
+        lockSessionPid = 0;
+        IndexerMetrics.Role(writer: false);
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Migrations.Schema;
 using Npgsql;
+using ServiceDefaults.Startup;
 
 namespace Indexer.Worker.Startup;
 
@@ -90,4 +91,4 @@ public sealed class Preflight(
     }
 }
 
-public sealed class PreflightException(string message) : Exception(message);
+public sealed class PreflightException(string message) : StartupRefusedException(message);

@@ -2,6 +2,7 @@ using DbUp;
 using DbUp.Engine;
 using DbUp.ScriptProviders;
 using Npgsql;
+using ServiceDefaults.Startup;
 
 namespace Migrations.Schema;
 
@@ -124,7 +125,7 @@ public sealed class SchemaMigrator(NpgsqlConnectionStringBuilder connection)
             .Build();
 }
 
-public sealed class PendingMigrationsException(IReadOnlyList<string> scripts) : Exception(
+public sealed class PendingMigrationsException(IReadOnlyList<string> scripts) : StartupRefusedException(
     $"The database schema is behind: {scripts.Count} migration(s) pending ({string.Join(", ", scripts)}). " +
     "Apply them first: dotnet run --project Migrations");
 

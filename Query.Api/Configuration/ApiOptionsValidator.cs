@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Query.Api.CrossOrigin;
 using Query.Api.RateLimiting;
 

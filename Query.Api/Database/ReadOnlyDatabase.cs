@@ -1,4 +1,4 @@
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using Query.Api.Configuration;
 

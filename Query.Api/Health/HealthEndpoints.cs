@@ -1,4 +1,5 @@
 using Npgsql;
+using ServiceDefaults.Health;
 
 namespace Query.Api.Health;
 
@@ -36,5 +37,23 @@ public static class HealthEndpoints
             .WithDescription($"Opens a connection and runs SELECT 1 within {DatabaseProbeTimeout.TotalSeconds:0} s: 200 when that works, 503 otherwise (and 200 again by itself once the database is back).")
             .Produces<DatabaseHealth>()
             .Produces<DatabaseHealth>(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>OpenAPI metadata of the probes ServiceDefaults maps.</summary>
+    public static void DocumentProbes(this (RouteHandlerBuilder Live, RouteHandlerBuilder Ready) probes)
+    {
+        probes.Live.WithName("getLiveness")
+            .WithTags("Health")
+            .WithSummary("Liveness probe")
+            .WithDescription("For an orchestrator's liveness probe: 200 while the process answers; it never touches the database.")
+            .Produces<ProbeReport>();
+        probes.Ready.WithName("getReadiness")
+            .WithTags("Health")
+            .WithSummary("Readiness probe")
+            .WithDescription(
+                $"For an orchestrator's readiness probe: 200 when the database answers within {DatabaseReachable.Timeout.TotalSeconds:0} s, " +
+                "every migration is applied and the projection is present; 503 naming the failed check otherwise.")
+            .Produces<ProbeReport>()
+            .Produces<ProbeReport>(StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -5,6 +5,7 @@ using Query.Api.Health;
 using Query.Api.Stats;
 using Query.Api.Status;
 using Query.Api.Workflows;
+using ServiceDefaults.Health;
 
 namespace Query.Api.OpenApi;
 
@@ -58,6 +59,15 @@ internal static class ApiExamples
         [typeof(WorkflowStats)] = () => new JsonObject { ["total"] = 42, ["running"] = 3, ["completed"] = 30, ["failed"] = 4, ["rejected"] = 5 },
         [typeof(DatabaseHealth)] = () => new JsonObject { ["status"] = "ok", ["db"] = "connected" },
         [typeof(Liveness)] = () => new JsonObject { ["status"] = "ok" },
+        [typeof(ProbeReport)] = () => new JsonObject
+        {
+            ["status"] = "healthy",
+            ["checks"] = new JsonObject
+            {
+                ["database"] = new JsonObject { ["status"] = "healthy", ["description"] = "reachable" },
+                ["schema"] = new JsonObject { ["status"] = "healthy", ["description"] = "current, projection present" },
+            },
+        },
         [typeof(IndexerStatus)] = () => new JsonObject
         {
             ["chainId"] = 338,

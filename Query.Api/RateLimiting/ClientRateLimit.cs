@@ -12,7 +12,7 @@ namespace Query.Api.RateLimiting;
 /// RATE_LIMIT_PER_MINUTE per client address (the connection's, or the one a trusted proxy forwarded): a
 /// token bucket per address that holds a minute's requests and refills evenly, so a client may spend its
 /// minute in a burst and then goes at the steady rate. A request takes its token when it starts, so a
-/// long-lived /stream counts once. Health endpoints are exempt: probes must never be turned away.
+/// long-lived /stream counts once. Health endpoints and /metrics are exempt: probes and scrapes must never be turned away.
 /// Beyond the limit: 429 ProblemDetails with Retry-After (whole seconds until the next token).
 /// </summary>
 public sealed class ClientRateLimit(IOptions<ApiOptions> options) : IConfigureOptions<RateLimiterOptions>
@@ -25,7 +25,10 @@ public sealed class ClientRateLimit(IOptions<ApiOptions> options) : IConfigureOp
     // The partition of requests without a remote address (none over TCP; kept so the limiter never sees null).
     private static readonly IPAddress Unknown = IPAddress.IPv6None;
 
-    public static bool IsExempt(HttpContext context) => context.Request.Path.StartsWithSegments(Health);
+    private static readonly PathString Metrics = "/metrics";
+
+    public static bool IsExempt(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(Health) || context.Request.Path.StartsWithSegments(Metrics);
 
     public void Configure(RateLimiterOptions limiter)
     {

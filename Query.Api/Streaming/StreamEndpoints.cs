@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Query.Api.Configuration;
 
 namespace Query.Api.Streaming;
@@ -9,6 +10,8 @@ public static class StreamEndpoints
     public static IServiceCollection AddStreaming(this IServiceCollection services) => services
         .AddSingleton(provider => StreamSettings.From(provider.GetRequiredService<IOptions<ApiOptions>>().Value))
         .AddSingleton<StreamAdmission>()
+        // Created with the meter provider, so that x402.api.streams.open is scraped (as 0) before the first stream.
+        .ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInstrumentation(provider => provider.GetRequiredService<StreamAdmission>()))
         .AddSingleton<ChangeLog>()
         .AddSingleton<CatchUpGate>()
         .AddSingleton<ChangeListener>()

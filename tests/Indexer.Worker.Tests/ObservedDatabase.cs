@@ -1,5 +1,5 @@
 using Dapper;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Schema;
 using Npgsql;
 using TestSupport;

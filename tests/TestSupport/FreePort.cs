@@ -5,6 +5,17 @@ namespace TestSupport;
 
 public static class FreePort
 {
+    /// <summary>
+    /// The worker's environment with METRICS_PORT (its probes and /metrics) on a free port unless it is set,
+    /// so that several workers, and a worker beside a real one on the default port, run side by side.
+    /// </summary>
+    public static Dictionary<string, string> WithMetricsPort(IReadOnlyDictionary<string, string> environment)
+    {
+        var withPort = new Dictionary<string, string>(environment);
+        withPort.TryAdd("METRICS_PORT", Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return withPort;
+    }
+
     /// <summary>A TCP port on 127.0.0.1 that nobody listens on right now (the OS picks it).</summary>
     public static int Next()
     {

@@ -21,6 +21,7 @@ public sealed class ObserverProcesses(string? publishedDirectory)
             ["CONTRACT_ADDRESS"] = chain.ContractAddress,
             ["BLOCK_START"] = "0",
             ["DATABASE_URL"] = database.Url,
+            ["METRICS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         });
 
     public ChildProcess StartApi(BenchDatabase database, int port) =>

@@ -1,5 +1,5 @@
 using Dapper;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using TestSupport;
 

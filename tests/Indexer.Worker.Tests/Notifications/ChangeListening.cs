@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Notifications;
 using Npgsql;
 

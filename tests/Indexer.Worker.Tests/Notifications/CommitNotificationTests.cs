@@ -3,7 +3,7 @@ using System.Text;
 using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Ingestion;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Notifications;
 using Npgsql;
 using NUnit.Framework;

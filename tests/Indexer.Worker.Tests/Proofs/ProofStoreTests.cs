@@ -1,7 +1,7 @@
 using Dapper;
 using Indexer.Worker.Proofs;
 using Indexer.Worker.SingleWriter;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using TestSupport;

@@ -1,5 +1,5 @@
 using Indexer.Worker.Tests.Backfill;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using TestSupport;

@@ -76,7 +76,7 @@ public sealed class GracefulShutdownTests
         var before = await database.ProjectionAsync();
 
         // A reader (as the API is) holds workflow_state: the replay builds its new table, then waits to swap it in.
-        await using var reader = new NpgsqlConnection(Migrations.Configuration.DatabaseUrl.Parse(database.Url).ConnectionString);
+        await using var reader = new NpgsqlConnection(ServiceDefaults.Configuration.DatabaseUrl.Parse(database.Url).ConnectionString);
         await reader.OpenAsync();
         await using var transaction = await reader.BeginTransactionAsync();
         await using (var hold = new NpgsqlCommand("LOCK TABLE workflow_state IN ACCESS SHARE MODE", reader, transaction))

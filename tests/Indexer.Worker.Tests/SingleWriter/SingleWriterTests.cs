@@ -1,5 +1,5 @@
 using Dapper;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Simulator.Simulation;
@@ -110,7 +110,7 @@ public sealed class SingleWriterTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(first.HasExited || second.HasExited, Is.False, "both workers keep running");
+            Assert.That(first.HasExited || second.HasExited, Is.False, "both workers keep running\n" + first.Output + "\n----\n" + second.Output);
             Assert.That(first.Output + second.Output, Does.Not.Contain("moved away from block"), "no write raced another writer");
         });
         await AssertEqualsAFreshIndexAsync(database, more.LastBlock);

@@ -31,6 +31,10 @@ public sealed class StartupTests
     [TestCase("MAX_LOGS_PER_REQUEST", "0", "MAX_LOGS_PER_REQUEST")]
     [TestCase("RPC_CONCURRENCY", "65", "RPC_CONCURRENCY")]
     [TestCase("DATABASE_URL", "mysql://u:secret-pw@h/db", "DATABASE_URL")]
+    [TestCase("METRICS_PORT", "0", "METRICS_PORT")]
+    [TestCase("METRICS_HOST", "metrics.internal", "METRICS_HOST")]
+    [TestCase("LOG_FORMAT", "xml", "LOG_FORMAT")]
+    [TestCase("RPC_URL_FILE", "/nonexistent/x402/rpc-url", "RPC_URL_FILE")]
     public async Task BadConfiguration_StopsWithOneLineNamingTheVariable(string variable, string? value, string expected)
     {
         var database = await ObservedDatabase.CreateAsync();
@@ -55,6 +59,31 @@ public sealed class StartupTests
             Assert.That(worker.Output, Does.Contain(expected));
             Assert.That(worker.Output, Does.Not.Contain("secret-pw"));
             Assert.That(worker.Output, Does.Not.Contain(" at "));
+        });
+    }
+
+    [Test]
+    public async Task RpcUrlFromAFile_IsUsed_AndBothFormsSetStopWithOneLine()
+    {
+        var database = await ObservedDatabase.CreateAsync();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-secret-").FullName, "rpc-url");
+        await File.WriteAllTextAsync(file, chain.RpcUrl + "\n");
+        var fromFile = Processes.WorkerEnvironment(chain, database);
+        fromFile.Remove("RPC_URL");
+        fromFile["RPC_URL_FILE"] = file;
+        var both = Processes.WorkerEnvironment(chain, database);
+        both["RPC_URL_FILE"] = file;
+
+        await using var reading = Processes.StartWorker(fromFile);
+        await using var refused = Processes.StartWorker(both);
+        var refusedExit = await refused.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(
+            async () => await database.ReplayFinishedAtAsync() is not null, TimeSpan.FromSeconds(60), () => $"the worker should start.\n{reading.Output}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusedExit, Is.EqualTo(2), refused.Output);
+            Assert.That(refused.Output.Trim(), Is.EqualTo("Configuration error: RPC_URL and RPC_URL_FILE are both set: set only one of them"));
         });
     }
 

@@ -2,7 +2,7 @@ using System.Numerics;
 using Core.Domain.Events;
 using Core.Domain.Projection;
 using Core.Domain.Proofs;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Projection;
 using Migrations.Schema;
 using Migrations.Tests.Support;

@@ -5,7 +5,7 @@ using Indexer.Worker.Ingestion;
 using Indexer.Worker.Replay;
 using Indexer.Worker.Status;
 using Microsoft.Extensions.Logging.Abstractions;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Query.Api.Tests.Support;

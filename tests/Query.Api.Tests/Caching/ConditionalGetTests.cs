@@ -1,7 +1,7 @@
 using System.Net;
 using Core.Domain.Events;
 using Indexer.Worker.Ingestion;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Query.Api.Tests.Support;

@@ -1,5 +1,5 @@
 using System.Net;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Query.Api.Tests.Support;

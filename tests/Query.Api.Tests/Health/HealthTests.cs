@@ -45,4 +45,50 @@ public sealed class HealthTests
 
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NotFound), response.ToString());
     }
+
+    [Test]
+    public async Task LiveProbe_AnswersHealthyWithoutChecks()
+    {
+        var api = await SeededApi.GetAsync();
+
+        var response = await api.GetAsync("/health/live");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.ToString());
+            Assert.That(response.Body, Is.EqualTo("""{"status":"healthy","checks":{}}"""));
+        });
+    }
+
+    [Test]
+    public async Task ReadyProbe_MigratedDatabase_AnswersHealthyNamingEachCheck()
+    {
+        var api = await SeededApi.GetAsync();
+
+        var response = await api.GetAsync("/health/ready");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK), response.ToString());
+            Assert.That((string?)response.Json["status"], Is.EqualTo("healthy"));
+            Assert.That((string?)response.Json["checks"]?["database"]?["status"], Is.EqualTo("healthy"));
+            Assert.That((string?)response.Json["checks"]?["schema"]?["description"], Is.EqualTo("current, projection present"));
+        });
+    }
+
+    [Test]
+    public async Task Probes_AreExemptFromTheRateLimit()
+    {
+        await using var api = await ApiProcess.StartAsync((await SeededApi.CreateSeededDatabaseAsync(await TestSupport.SharedPostgres.GetAsync())).ApiRoleUrl,
+            new Dictionary<string, string> { ["RATE_LIMIT_PER_MINUTE"] = "1" });
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add((await api.GetAsync("/health/live")).Status);
+            answers.Add((await api.GetAsync("/health/ready")).Status);
+        }
+
+        Assert.That(answers, Is.All.EqualTo(HttpStatusCode.OK));
+    }
 }

@@ -1,6 +1,6 @@
 using Core.Domain.Events;
 using Indexer.Worker.Ingestion;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Query.Api.Tests.Support;

@@ -16,6 +16,8 @@ internal static class SampleRequests
     [
         new("GET /health", "/health", 200),
         new("GET /health/db", "/health/db", 200),
+        new("GET /health/live", "/health/live", 200),
+        new("GET /health/ready", "/health/ready", 200),
         new("GET /workflows", "/workflows", 200),
         new("GET /workflows", "/workflows?limit=2&offset=1", 200),
         new("GET /workflows", "/workflows?offset=99", 200),

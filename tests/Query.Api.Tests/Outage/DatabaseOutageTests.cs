@@ -32,6 +32,8 @@ public sealed class DatabaseOutageTests
         var detail = await api.GetAsync($"/workflows/{Seed.Completed}");
         var status = await api.GetAsync("/status");
         var health = await api.GetAsync("/health");
+        var live = await api.GetAsync("/health/live");
+        var ready = await api.GetAsync("/health/ready");
         Assert.Multiple(() =>
         {
             Assert.That(healthDb.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), healthDb.ToString());
@@ -42,6 +44,9 @@ public sealed class DatabaseOutageTests
             AssertUnavailableProblem(detail);
             AssertUnavailableProblem(status);
             Assert.That(health.Status, Is.EqualTo(HttpStatusCode.OK), "liveness does not depend on the database");
+            Assert.That(live.Status, Is.EqualTo(HttpStatusCode.OK), "nor does the liveness probe");
+            Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), ready.ToString());
+            Assert.That((string?)ready.Json["checks"]?["database"]?["status"], Is.EqualTo("unhealthy"), ready.ToString());
             Assert.That(api.HasExited, Is.False, api.Output);
         });
 
@@ -51,6 +56,10 @@ public sealed class DatabaseOutageTests
             async () => (await api.GetAsync("/health/db")).Status == HttpStatusCode.OK,
             RecoveryTimeout,
             "GET /health/db answers 200 again once PostgreSQL is back");
+        await Eventually.TrueAsync(
+            async () => (await api.GetAsync("/health/ready")).Status == HttpStatusCode.OK,
+            RecoveryTimeout,
+            "GET /health/ready answers 200 again");
         await Eventually.TrueAsync(
             async () => (await api.GetAsync("/stats")).Status == HttpStatusCode.OK,
             RecoveryTimeout,

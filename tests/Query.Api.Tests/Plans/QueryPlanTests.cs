@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Schema;
 using Npgsql;
 using NpgsqlTypes;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Core.Domain.Events;
 using Indexer.Worker.Ingestion;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Query.Api.Tests.Support;

@@ -1,4 +1,4 @@
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Schema;
 using NUnit.Framework;
 using Query.Api.Tests.Support;
@@ -109,6 +109,8 @@ public sealed class StartupTests
     [TestCase("EXPLORER_URL", "explorer.cronos.org/testnet")]
     [TestCase("EXPLORER_URL", "javascript:alert(1)")]
     [TestCase("EXPLORER_URL", "https://explorer.cronos.org/testnet?tab=tx")]
+    [TestCase("LOG_FORMAT", "xml")]
+    [TestCase("DATABASE_URL_FILE", "/nonexistent/x402/database-url")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value)
     {
         var environment = ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), FreePort.Next());
@@ -129,6 +131,32 @@ public sealed class StartupTests
         await using var api = await ApiProcess.StartAsync(await SeededApi.ApiRoleUrlAsync(), new Dictionary<string, string> { [variable] = value });
 
         Assert.That((await api.GetAsync("/stats")).Status, Is.EqualTo(System.Net.HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Start_DatabaseUrlFromAFileWithATrailingNewline_IsReady()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-secret-").FullName, "database-url");
+        await File.WriteAllTextAsync(file, await SeededApi.ApiRoleUrlAsync() + "\n");
+
+        await using var api = await ApiProcess.StartAsync(
+            "unused", new Dictionary<string, string> { ["DATABASE_URL_FILE"] = file }, unset: ["DATABASE_URL"]);
+
+        Assert.That((await api.GetAsync("/health/ready")).Status, Is.EqualTo(System.Net.HttpStatusCode.OK), api.Output);
+    }
+
+    [Test]
+    public async Task Start_DatabaseUrlAndItsFileBothSet_ExitsTwoNamingBothWithoutThePassword()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-secret-").FullName, "database-url");
+        await File.WriteAllTextAsync(file, "postgresql://u:Hunter2-Secret@127.0.0.1:5432/db\n");
+        var environment = ApiProcess.Environment("postgresql://u:Hunter2-Secret@127.0.0.1:5432/db", FreePort.Next());
+        environment["DATABASE_URL_FILE"] = file;
+
+        var (exitCode, lines) = await RunUntilExitAsync(environment);
+
+        AssertConfigurationError(exitCode, lines, "DATABASE_URL_FILE");
+        Assert.That(string.Join('\n', lines), Does.Contain("DATABASE_URL and DATABASE_URL_FILE").And.Not.Contain("Hunter2-Secret"));
     }
 
     [Test]

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using Query.Api.Tests.Support;
 using Simulator.Simulation;
@@ -56,6 +56,7 @@ internal sealed class LiveIndexer : IAsyncDisposable
                 ["CONFIRMATION_BLOCKS"] = ConfirmationBlocks.ToString(CultureInfo.InvariantCulture),
                 ["POLL_INTERVAL_MS"] = "100",
                 ["HEARTBEAT_INTERVAL_MS"] = "500",
+                ["METRICS_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             });
             var api = await ApiProcess.StartAsync(apiRoleUrl);
             return new LiveIndexer(anvil, deployment, adminUrl, worker, api);

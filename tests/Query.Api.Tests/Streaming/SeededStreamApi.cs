@@ -1,5 +1,5 @@
 using Indexer.Worker.Ingestion;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using Query.Api.Tests.Support;
 using TestSupport;

@@ -5,7 +5,7 @@ using System.Text;
 using Core.Domain.Events;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Ingestion;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 
 namespace Query.Api.Tests.Support;

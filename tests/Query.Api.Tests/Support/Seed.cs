@@ -7,7 +7,7 @@ using Indexer.Worker.Chain;
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Ingestion;
 using Indexer.Worker.Status;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 
 namespace Query.Api.Tests.Support;

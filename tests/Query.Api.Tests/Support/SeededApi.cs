@@ -1,4 +1,4 @@
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Migrations.Schema;
 using TestSupport;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 using Query.Api.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Migrations.Configuration;
+namespace ServiceDefaults.Configuration;
 
 /// <summary>Rewrites the configuration binder's conversion error as one line that names the variable, not the value.</summary>
 public static partial class ConfigurationErrors

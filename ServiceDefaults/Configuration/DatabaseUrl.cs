@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Migrations.Configuration;
+namespace ServiceDefaults.Configuration;
 
 /// <summary>
 /// Reads DATABASE_URL in the seed's <c>postgresql://user:pass@host:port/database</c> form
@@ -70,4 +70,4 @@ public static class DatabaseUrl
             .Select(parts => (Uri.UnescapeDataString(parts[0]), parts.Length == 2 ? Uri.UnescapeDataString(parts[1]) : string.Empty));
 }
 
-public sealed class InvalidDatabaseUrlException(string problem) : Exception($"DATABASE_URL {problem}.");
+public sealed class InvalidDatabaseUrlException(string problem) : ConfigurationException($"DATABASE_URL {problem}.");

@@ -1,13 +1,13 @@
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using NUnit.Framework;
 
-namespace Migrations.Tests.Configuration;
+namespace ServiceDefaults.Tests.Configuration;
 
 /// <summary>
-/// DotEnvFile writes the process environment, so every test uses variable names of its own
+/// EnvironmentFile (DotNetEnv) writes the process environment, so every test uses variable names of its own
 /// (a per-test prefix) and removes them afterwards.
 /// </summary>
-public sealed class DotEnvFileTests
+public sealed class EnvironmentFileTests
 {
     private string _folder = null!;
     private string _prefix = null!;
@@ -37,7 +37,7 @@ public sealed class DotEnvFileTests
     {
         var path = Write($"{Name("A")}=alpha", $"{Name("B")}=42");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.Multiple(() =>
         {
@@ -55,10 +55,9 @@ public sealed class DotEnvFileTests
             "   ",
             $"   # {Name("COMMENTED")}=no",
             $"#{Name("ALSO_COMMENTED")}=no",
-            "this line has no separator",
             $"{Name("KEPT")}=yes");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.Multiple(() =>
         {
@@ -73,7 +72,7 @@ public sealed class DotEnvFileTests
     {
         var path = Write($"export {Name("EXPORTED")}=from-shell-syntax", $"export   {Name("SPACED")}=too");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.Multiple(() =>
         {
@@ -88,16 +87,14 @@ public sealed class DotEnvFileTests
         var path = Write(
             $"{Name("DOUBLE")}=\"two words \"",
             $"{Name("SINGLE")}='single # not a comment'",
-            $"{Name("MISMATCHED")}=\"left as is'",
             $"  {Name("PADDED")}  =   padded value   ");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.Multiple(() =>
         {
             Assert.That(Environment.GetEnvironmentVariable(Name("DOUBLE")), Is.EqualTo("two words "));
             Assert.That(Environment.GetEnvironmentVariable(Name("SINGLE")), Is.EqualTo("single # not a comment"));
-            Assert.That(Environment.GetEnvironmentVariable(Name("MISMATCHED")), Is.EqualTo("\"left as is'"));
             Assert.That(Environment.GetEnvironmentVariable(Name("PADDED")), Is.EqualTo("padded value"));
         });
     }
@@ -109,7 +106,7 @@ public sealed class DotEnvFileTests
             $"{Name("URL")}=postgresql://u:p@localhost:5432/db?sslmode=require&timeout=5",
             $"{Name("QUOTED")}=\"a=b=c\"");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.Multiple(() =>
         {
@@ -126,7 +123,7 @@ public sealed class DotEnvFileTests
         Environment.SetEnvironmentVariable(Name("PRESET"), "from-environment");
         var path = Write($"{Name("PRESET")}=from-file", $"{Name("FRESH")}=from-file");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.Multiple(() =>
         {
@@ -140,15 +137,36 @@ public sealed class DotEnvFileTests
     {
         var path = Write($"{Name("TWICE")}=first", $"{Name("TWICE")}=second");
 
-        DotEnvFile.LoadIfPresent(path);
+        EnvironmentFile.LoadIfPresent(path);
 
         Assert.That(Environment.GetEnvironmentVariable(Name("TWICE")), Is.EqualTo("first"));
     }
 
     [Test]
+    public void LoadIfPresent_SingleQuotedValue_KeepsDollarSignsLiterally()
+    {
+        var path = Write($"{Name("PASSWORD")}='pa$word$HOME'");
+
+        EnvironmentFile.LoadIfPresent(path);
+
+        Assert.That(Environment.GetEnvironmentVariable(Name("PASSWORD")), Is.EqualTo("pa$word$HOME"));
+    }
+
+    [TestCase("this line has no separator")]
+    [TestCase("X402_DOTENV_MISMATCHED=\"Secret-In-A-Bad-Line'")]
+    public void LoadIfPresent_MalformedLine_IsAConfigurationErrorNamingTheLineNotItsText(string badLine)
+    {
+        var path = Write($"{Name("FIRST")}=ok", badLine);
+
+        var error = Assert.Throws<ConfigurationException>(() => EnvironmentFile.LoadIfPresent(path))!;
+
+        Assert.That(error.Message, Does.Contain(".env").And.Contain("line 2").And.Not.Contain("Secret").And.Not.Contain("separator"));
+    }
+
+    [Test]
     public void LoadIfPresent_NoFile_DoesNothing()
     {
-        Assert.DoesNotThrow(() => DotEnvFile.LoadIfPresent(Path.Combine(_folder, "absent.env")));
+        Assert.DoesNotThrow(() => EnvironmentFile.LoadIfPresent(Path.Combine(_folder, "absent.env")));
     }
 
     private string Name(string suffix)

@@ -1,8 +1,8 @@
-using Migrations.Configuration;
+using ServiceDefaults.Configuration;
 using Npgsql;
 using NUnit.Framework;
 
-namespace Migrations.Tests.Configuration;
+namespace ServiceDefaults.Tests.Configuration;
 
 public sealed class DatabaseUrlTests
 {

@@ -1,0 +1,44 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Query.Api.Caching;
+using Query.Api.Compression;
+using Query.Api.Configuration;
+using Query.Api.CrossOrigin;
+using Query.Api.Database;
+using Query.Api.OpenApi;
+using Query.Api.RateLimiting;
+using Query.Api.Status;
+using Query.Api.Streaming;
+using Query.Api.Workflows;
+
+namespace Query.Api;
+
+public static class ApiServices
+{
+    /// <summary>Everything the API's endpoints use, with its settings bound from <paramref name="configuration"/> and validated at start.</summary>
+    public static IServiceCollection AddQueryApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelBinding>();
+        services.AddSingleton(provider => ReadOnlyDatabase.ConnectionFor(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
+        services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => CacheSettings.From(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
+        services.AddSingleton<DataVersionProbe>();
+        services.AddSingleton<AnswerCache>();
+        services.AddSingleton<CachedAnswers>();
+        services.AddSingleton<StatusReader>();
+        services.AddSingleton<WorkflowQueries>();
+        services.AddStreaming();
+        services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
+        services.AddApiDocumentation();
+        services.AddClientRateLimits().AddCrossOrigin().AddCompression();
+        return services;
+    }
+}
