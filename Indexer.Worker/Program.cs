@@ -48,6 +48,7 @@ return await ServiceStart.RunAsync(async () =>
     {
         // A worker of a fleet waits out a node or database that is down; a one-off command reports it.
         await preflight.CheckUntilReadyAsync(CancellationToken.None);
+        ListenAddress.EnsureFree(settings.MetricsHost, settings.MetricsPort, "METRICS_PORT");
         await host.RunAsync();
         return Environment.ExitCode;
     }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Migrations.Schema;
 using Npgsql;
 using Query.Api;
+using Query.Api.Configuration;
 using Query.Api.CrossOrigin;
 using Query.Api.Dashboard;
 using Query.Api.Health;
@@ -25,6 +27,8 @@ return await ServiceStart.RunAsync(async () =>
     // Building the app resolves the options (Kestrel binds HOST:PORT from them): a bad one reaches ServiceStart.
     var app = builder.Build();
     new SchemaMigrator(app.Services.GetRequiredService<NpgsqlConnectionStringBuilder>()).EnsureUpToDate();
+    var listen = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
+    ListenAddress.EnsureFree(listen.Host, listen.Port, "PORT");
 
     // Outermost first: who the client is, then compression of whatever follows, CORS headers (on 429 and 503 too), the rate limit.
     app.UseClientAddresses();

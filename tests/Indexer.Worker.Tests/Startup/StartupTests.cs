@@ -21,6 +21,27 @@ public sealed class StartupTests
     [OneTimeTearDown]
     public Task StopChain() => anvil.DisposeAsync().AsTask();
 
+    [Test]
+    public async Task MetricsPortTakenByAnotherProcess_StopsWithAConfigurationErrorNamingIt_NotAStackTrace()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var database = await ObservedDatabase.CreateAsync();
+        var environment = Processes.WorkerEnvironment(chain, database);
+        environment["METRICS_PORT"] = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var worker = Processes.StartWorker(environment);
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var lines = worker.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), worker.Output);
+            Assert.That(lines[^1], Does.StartWith("Configuration error: METRICS_PORT").And.Contain("in use"), worker.Output);
+            Assert.That(worker.Output, Does.Not.Contain(" at ").And.Not.Contain("Exception"), "no stack trace");
+        });
+    }
+
     [TestCase("RPC_URL", null, "RPC_URL")]
     [TestCase("RPC_URL", "not a url", "RPC_URL")]
     [TestCase("CHAIN_ID", null, "CHAIN_ID")]

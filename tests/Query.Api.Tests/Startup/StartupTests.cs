@@ -186,6 +186,19 @@ public sealed class StartupTests
         });
     }
 
+    [Test]
+    public async Task Start_PortTakenByAnotherProcess_ExitsTwoWithOneLineNamingPort()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+
+        var (exitCode, lines) = await RunUntilExitAsync(ApiProcess.Environment(await SeededApi.ApiRoleUrlAsync(), port));
+
+        AssertConfigurationError(exitCode, lines, "PORT");
+        Assert.That(string.Join('\n', lines), Does.Contain("in use"));
+    }
+
     private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunUntilExitAsync(Dictionary<string, string> environment)
     {
         await using var process = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Query.Api"), [], environment);
