@@ -67,10 +67,13 @@ public sealed class BenchDatabase
         return connection;
     }
 
-    public async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken)
+    public Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken) => ScalarAsync<T>(sql, [], cancellationToken);
+
+    public async Task<T?> ScalarAsync<T>(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? default : (T)value;
     }

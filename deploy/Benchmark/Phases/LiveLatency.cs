@@ -3,6 +3,7 @@ using System.Net;
 using Benchmark.Chain;
 using Benchmark.Database;
 using Benchmark.Processes;
+using Npgsql;
 using Simulator.Bulk;
 using TestSupport;
 
@@ -19,6 +20,8 @@ public static class LiveLatency
     public const int DefaultPollIntervalMs = 2000;
     private const int WorkflowsPerBlock = 5;
     private const long StartGas = 2_000_000;
+    private const string ReplayFinishedSince =
+        "SELECT coalesce(replay_state = 'done' AND replay_finished_at > @since, false) FROM indexer_status WHERE id = 1";
     private static readonly TimeSpan VisibleWithin = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ApiPoll = TimeSpan.FromMilliseconds(5);
 
@@ -29,9 +32,13 @@ public static class LiveLatency
         ObserverProcesses observer, ScenarioChain chain, BenchDatabase database, HttpClient api, int blocks, TimeSpan stallTimeout, TextWriter log, CancellationToken cancellationToken)
     {
         var built = chain.Built;
+        var startedAfter = await database.ScalarAsync<DateTime>("SELECT now()", cancellationToken);
         await using var worker = observer.StartWorker(built, database);
         var head = await chain.Node.BlockNumberAsync();
         await CatchUp.WaitForCheckpointAsync(worker, database, head - ScenarioChain.ConfirmationBlocks, stallTimeout, log, cancellationToken);
+        // The checkpoint is there already (catch-up put it there); caught up means this worker has also
+        // rebuilt the projection at its start and is following the chain.
+        await WaitForStartupReplayAsync(worker, database, startedAfter, stallTimeout, cancellationToken);
 
         using var rpc = new JsonRpc(built.RpcUrl, TimeSpan.FromSeconds(30));
         var sender = (await chain.Node.CallAsync<string[]>("eth_accounts"))[0];
@@ -108,6 +115,20 @@ public static class LiveLatency
         }
 
         return latencies;
+    }
+
+    private static async Task WaitForStartupReplayAsync(
+        ChildProcess worker, BenchDatabase database, DateTime startedAfter, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await Eventually.TrueAsync(
+            async () => worker.HasExited || await database.ScalarAsync<bool>(
+                ReplayFinishedSince, [new NpgsqlParameter("since", startedAfter)], cancellationToken),
+            timeout,
+            () => $"The worker finishes its startup replay. Output:\n{CatchUp.Tail(worker.Output)}");
+        if (worker.HasExited)
+        {
+            throw new BenchmarkPhaseException($"The worker exited during its startup replay:\n{CatchUp.Tail(worker.Output)}");
+        }
     }
 
     private static string StartWorkflowsData(string contractAddress) =>
