@@ -30,9 +30,11 @@ public sealed class JsonRpcBatch
     /// <exception cref="ChainDataException">The answer is not a JSON-RPC batch answer.</exception>
     public async Task<BatchAnswer> SendAsync(HttpClient http, int maxAnswerBytes, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(WriteRequests());
-        content.Headers.ContentType = Json;
-        using var response = await http.PostAsync((Uri?)null, content, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null) { Content = new ByteArrayContent(WriteRequests()) };
+        request.Content.Headers.ContentType = Json;
+        // Headers only: the body is read once, straight into the pooled buffer and against the cap.
+        // PostAsync would first buffer all of it (a large-object-heap array per eth_getLogs answer, uncapped).
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var (buffer, length) = await ReadCappedAsync(response.Content, maxAnswerBytes, cancellationToken);
         try
         {
