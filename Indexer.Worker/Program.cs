@@ -30,7 +30,7 @@ if (args.Length > 0 && !replayOnly && !verifyOnly)
 return await ServiceStart.RunAsync(async () =>
 {
     // A web host for the operations listener (probes, /metrics); a replay or verify run never starts it.
-    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+    var builder = ServiceHost.CreateBuilder();
 
     builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
         .AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);

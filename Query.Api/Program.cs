@@ -18,7 +18,7 @@ using ServiceDefaults.Startup;
 
 return await ServiceStart.RunAsync(async () =>
 {
-    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+    var builder = ServiceHost.CreateBuilder();
 
     builder.AddServiceDefaults(new ServiceIdentity("x402-query-api", [StreamMetrics.MeterName], [], TraceSql: true))
         .AddCheck<SchemaReady>(SchemaReady.Name, tags: [Probes.Ready]);

@@ -52,19 +52,12 @@ public sealed class Preflight(
     public async Task<Checkpoint> CheckAsync(bool forIngestion, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        schema.EnsureUpToDate();
-
-        if (forIngestion)
-        {
-            var nodeChainId = await chain.GetChainIdAsync(cancellationToken);
-            if (nodeChainId != settings.ChainId)
-            {
-                throw new PreflightException(
-                    $"CHAIN_ID is {settings.ChainId} but the node at RPC_URL reports chain {nodeChainId}; refusing to index the wrong chain.");
-            }
-        }
-
+        // The three round trips of start-up overlap; the checkpoint is read once the schema is known to be current.
+        var schemaChecked = Task.Run(schema.EnsureUpToDate, cancellationToken);
+        var chainChecked = forIngestion ? CheckChainAsync(settings.ChainId, cancellationToken) : Task.CompletedTask;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await schemaChecked;
+        await chainChecked;
         var checkpoint = forIngestion
             ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
             : await CheckpointStore.GetAsync(connection);
@@ -88,6 +81,16 @@ public sealed class Preflight(
         }
 
         return checkpoint;
+    }
+
+    private async Task CheckChainAsync(long chainId, CancellationToken cancellationToken)
+    {
+        var nodeChainId = await chain.GetChainIdAsync(cancellationToken);
+        if (nodeChainId != chainId)
+        {
+            throw new PreflightException(
+                $"CHAIN_ID is {chainId} but the node at RPC_URL reports chain {nodeChainId}; refusing to index the wrong chain.");
+        }
     }
 }
 
