@@ -11,11 +11,11 @@ internal sealed class IngestionProgress(ILogger logger, TimeSpan interval)
     private long events;
     private long skipped;
 
-    public void Add(IngestedRange range)
+    public void Add(CommittedUnit unit)
     {
-        blocks += range.ToBlock - range.FromBlock + 1;
-        events += range.Events.Count;
-        skipped += range.SkippedLogs;
+        blocks += unit.ToBlock - unit.FromBlock + 1;
+        events += unit.Events;
+        skipped += unit.SkippedLogs;
     }
 
     public void ReportIfDue(long lastBlock, long head, long confirmedHead)

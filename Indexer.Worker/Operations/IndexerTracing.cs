@@ -15,36 +15,32 @@ public static class IndexerTracing
     public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>
-    /// The span of a committed unit. Its ranges were fetched ahead, concurrently, before the commit began: their
-    /// fetch and decode spans are recorded afterwards with the times measured then, so that they sit under the range they belong to.
+    /// The span of a committed unit, from the moment its first range began to be fetched. Its ranges were fetched
+    /// ahead, concurrently: their fetch and decode spans are recorded as each range joins the unit (<see cref="Fetched"/>),
+    /// with the times measured then, so that they sit under the unit they belong to.
     /// </summary>
-    public static Activity? StartRange(IReadOnlyList<FetchedRange> unit)
+    public static Activity? StartUnit(FetchedRange first)
     {
-        var started = unit.Min(fetched => fetched.Timing.FetchStarted);
-        var activity = Source.StartActivity("range", ActivityKind.Internal, parentContext: default, startTime: started);
-        if (activity is null)
-        {
-            return null;
-        }
-
-        activity.SetTag("x402.block.from", unit[0].Range.FromBlock);
-        activity.SetTag("x402.block.to", unit[^1].Range.ToBlock);
-        activity.SetTag("x402.ranges", unit.Count);
-        foreach (var fetched in unit)
-        {
-            Record("fetch", fetched, fetched.Timing.FetchStarted, fetched.Timing.DecodeStarted)?.SetTag("x402.logs", fetched.Logs);
-            Record("decode", fetched, fetched.Timing.DecodeStarted, fetched.Timing.DecodeEnded)?
-                .SetTag("x402.events", fetched.Range.Events.Count)
-                .SetTag("x402.logs.skipped", fetched.Range.SkippedLogs);
-        }
-
+        var activity = Source.StartActivity("range", ActivityKind.Internal, parentContext: default, startTime: first.Timing.FetchStarted);
+        activity?.SetTag("x402.block.from", first.Range.FromBlock);
         return activity;
     }
 
-    public static void Committed(Activity? range, IngestedRange committed)
+    /// <summary>Records a range's fetch and decode under the current unit's span.</summary>
+    public static void Fetched(FetchedRange fetched)
     {
-        range?.SetTag("x402.events", committed.Events.Count);
-        range?.SetTag("x402.logs.skipped", committed.SkippedLogs);
+        Record("fetch", fetched, fetched.Timing.FetchStarted, fetched.Timing.DecodeStarted)?.SetTag("x402.logs", fetched.Logs);
+        Record("decode", fetched, fetched.Timing.DecodeStarted, fetched.Timing.DecodeEnded)?
+            .SetTag("x402.events", fetched.Range.Events.Count)
+            .SetTag("x402.logs.skipped", fetched.Range.SkippedLogs);
+    }
+
+    public static void Committed(Activity? unit, CommittedUnit committed)
+    {
+        unit?.SetTag("x402.block.to", committed.ToBlock);
+        unit?.SetTag("x402.ranges", committed.Ranges);
+        unit?.SetTag("x402.events", committed.Events);
+        unit?.SetTag("x402.logs.skipped", committed.SkippedLogs);
     }
 
     private static Activity? Record(string name, FetchedRange fetched, DateTimeOffset start, DateTimeOffset end)
