@@ -139,7 +139,7 @@ public sealed class ChainFollower(
         var started = Stopwatch.GetTimestamp();
         await using var unit = await RangeCommitter.BeginAsync(writer.Connection, settings.ChainId, settings.NormalizedContractAddress, cancellationToken);
         var (lastBlock, lastHash) = (checkpoint.LastBlock, checkpoint.LastBlockHash);
-        IReadOnlyList<FetchedRange>? ranges = first;
+        var ranges = first;
         do
         {
             foreach (var fetched in ranges)
