@@ -4,8 +4,8 @@ using TestSupport;
 namespace Indexer.Worker.Tests.Backfill;
 
 /// <summary>
-/// One anvil chain with 300 seeded workflows, built once for the backfill tests, and the
-/// projection an uninterrupted worker derives from it (the reference the other runs must equal).
+/// One anvil chain with seeded workflows (300 unless a fixture asks for another history), built once for
+/// a fixture's tests, its last simulated block confirmed.
 /// </summary>
 public sealed class SimulatedChain : IAsyncDisposable
 {
@@ -24,11 +24,13 @@ public sealed class SimulatedChain : IAsyncDisposable
 
     public int EventCount => Result.Workflows.Sum(workflow => workflow.Events.Count);
 
-    public static async Task<SimulatedChain> StartAsync()
+    public static Task<SimulatedChain> StartAsync() => StartAsync(Workflows, seed: 402, workflowsPerBlock: 6);
+
+    public static async Task<SimulatedChain> StartAsync(int workflows, int seed, int workflowsPerBlock)
     {
         var anvil = await AnvilNode.StartAsync();
         var result = await WorkflowSimulator.RunAsync(
-            new SimulationOptions(anvil.RpcUrl, Workflows, Seed: 402, WorkflowsPerBlock: 6), CancellationToken.None);
+            new SimulationOptions(anvil.RpcUrl, workflows, Seed: seed, WorkflowsPerBlock: workflowsPerBlock), CancellationToken.None);
 
         // Bury the last simulated block under enough confirmations for the worker to take it.
         await anvil.MineAsync(ConfirmationBlocks);

@@ -1,4 +1,5 @@
 using System.Net;
+using Indexer.Worker.Tests.Backfill;
 using NUnit.Framework;
 using Simulator.Simulation;
 using TestSupport;
@@ -18,9 +19,8 @@ public sealed class ProbeTests
     [OneTimeSetUp]
     public async Task StartAChain()
     {
-        anvil = await AnvilNode.StartAsync();
-        chain = await WorkflowSimulator.RunAsync(new SimulationOptions(anvil.RpcUrl, Workflows: 5, Seed: 81, WorkflowsPerBlock: 2), CancellationToken.None);
-        await anvil.MineAsync(3);
+        var started = await SimulatedChain.StartAsync(workflows: 5, seed: 81, workflowsPerBlock: 2);
+        (anvil, chain) = (started.Anvil, started.Result);
     }
 
     [OneTimeTearDown]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Indexer.Worker.Tests.Backfill;
 using NUnit.Framework;
 using Simulator.Simulation;
 using TestSupport;
@@ -19,9 +20,8 @@ public sealed class PrometheusTests
     [OneTimeSetUp]
     public async Task StartAChain()
     {
-        anvil = await AnvilNode.StartAsync();
-        chain = await WorkflowSimulator.RunAsync(new SimulationOptions(anvil.RpcUrl, Workflows: 120, Seed: 87, WorkflowsPerBlock: 4), CancellationToken.None);
-        await anvil.MineAsync(3);
+        var started = await SimulatedChain.StartAsync(workflows: 120, seed: 87, workflowsPerBlock: 4);
+        (anvil, chain) = (started.Anvil, started.Result);
     }
 
     [OneTimeTearDown]

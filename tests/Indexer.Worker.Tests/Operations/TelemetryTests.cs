@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Indexer.Worker.Tests.Backfill;
 using NUnit.Framework;
 using ServiceDefaults.Configuration;
 using Simulator.Simulation;
@@ -26,9 +27,8 @@ public sealed class TelemetryTests
     [OneTimeSetUp]
     public async Task StartAChain()
     {
-        anvil = await AnvilNode.StartAsync();
-        chain = await WorkflowSimulator.RunAsync(new SimulationOptions(anvil.RpcUrl, Workflows: 8, Seed: 83, WorkflowsPerBlock: 2), CancellationToken.None);
-        await anvil.MineAsync(3);
+        var started = await SimulatedChain.StartAsync(workflows: 8, seed: 83, workflowsPerBlock: 2);
+        (anvil, chain) = (started.Anvil, started.Result);
     }
 
     [OneTimeTearDown]

@@ -1,6 +1,7 @@
 using Dapper;
 using ServiceDefaults.Configuration;
 using Npgsql;
+using Indexer.Worker.Tests.Backfill;
 using NUnit.Framework;
 using Simulator.Simulation;
 using TestSupport;
@@ -19,9 +20,8 @@ public sealed class SingleWriterTests
     [OneTimeSetUp]
     public async Task StartAChain()
     {
-        anvil = await AnvilNode.StartAsync();
-        chain = await WorkflowSimulator.RunAsync(new SimulationOptions(anvil.RpcUrl, Workflows: 40, Seed: 31, WorkflowsPerBlock: 3), CancellationToken.None);
-        await anvil.MineAsync(3);
+        var started = await SimulatedChain.StartAsync(workflows: 40, seed: 31, workflowsPerBlock: 3);
+        (anvil, chain) = (started.Anvil, started.Result);
     }
 
     [OneTimeTearDown]
