@@ -1,6 +1,6 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using ServiceDefaults.Startup;
 
 namespace Query.Api.Configuration;
 
@@ -35,16 +35,7 @@ public sealed class KestrelBinding(IOptions<ApiOptions> options) : IConfigureOpt
     public void Configure(KestrelServerOptions kestrel)
     {
         var settings = options.Value;
-        if (settings.Host == "localhost")
-        {
-            kestrel.ListenLocalhost(settings.Port);
-        }
-        else
-        {
-            kestrel.Listen(IPAddress.Parse(settings.Host), settings.Port);
-        }
-
-        kestrel.AddServerHeader = false;
+        kestrel.ListenOn(settings.Host, settings.Port);
         var limits = kestrel.Limits;
         limits.MaxRequestLineSize = MaxRequestLineBytes;
         limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;

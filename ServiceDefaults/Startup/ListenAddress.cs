@@ -1,11 +1,28 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ServiceDefaults.Configuration;
 
 namespace ServiceDefaults.Startup;
 
+/// <summary>Where a host listens: an IP address or localhost, and a port, from its configuration.</summary>
 public static class ListenAddress
 {
+    /// <summary>Binds Kestrel to host:port only, without the Server header.</summary>
+    public static void ListenOn(this KestrelServerOptions kestrel, string host, int port)
+    {
+        if (host == "localhost")
+        {
+            kestrel.ListenLocalhost(port);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(host), port);
+        }
+
+        kestrel.AddServerHeader = false;
+    }
+
     /// <summary>
     /// Fails with a configuration error naming <paramref name="portVariable"/> when another process listens
     /// on host:port already, before the web host starts (which would report it with a stack trace).
