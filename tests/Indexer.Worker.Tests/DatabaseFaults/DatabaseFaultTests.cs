@@ -54,16 +54,19 @@ public sealed class DatabaseFaultTests
     public async Task PostgresStoppedMidBackfill_WorkerStandsByAndResumes_ApiAnswers503AndRecovers()
     {
         var database = await ObservedDatabase.CreateAsync(server);
-        await using var api = await Processes.StartApiAsync(database);
-        // One block a range: the backfill is a long run of commits.
-        await using var worker = Processes.StartWorker(WorkerEnvironment(chain, database, maxBlockRange: 1));
-        await using (var probe = await DatabaseProbe.OpenAsync(database))
+        var aThirdOfTheWay = chain.DeployBlock + ((chain.LastBlock - chain.DeployBlock) / 3);
+        // A first worker, told to wait for so many confirmations that it sees the head only a third of the way
+        // along, leaves the backfill there: however fast workers get, the outage cannot come after its end.
+        var seeingAThird = WorkerEnvironment(chain, database, confirmationBlocks: ConfirmationBlocks + (int)(chain.LastBlock - aThirdOfTheWay));
+        await using (var first = Processes.StartWorker(seeingAThird))
         {
-            await probe.UntilCheckpointAsync(chain.DeployBlock + ((chain.LastBlock - chain.DeployBlock) / 3), worker, Processes.CatchUpTimeout);
+            await Processes.WaitForCatchUpAsync(database, aThirdOfTheWay, first);
         }
 
+        await using var api = await Processes.StartApiAsync(database);
         await using var blocker = await WriterBlocker.HoldAsync(database, "SELECT 1 FROM sync_checkpoint WHERE id = 1 FOR UPDATE");
-        // The writer's next range commit now waits on the checkpoint row: PostgreSQL stops inside that transaction.
+        // One block a range. The worker's first range commit waits on the checkpoint row: PostgreSQL stops inside that transaction.
+        await using var worker = Processes.StartWorker(WorkerEnvironment(chain, database, maxBlockRange: 1));
         await blocker.WaitUntilTheWriterWaitsAsync(worker);
         var stoppedAt = await database.ScalarAsync("SELECT last_block FROM sync_checkpoint WHERE id = 1");
         Assert.That(stoppedAt, Is.LessThan(chain.LastBlock), "PostgreSQL must stop mid-backfill");
@@ -132,9 +135,10 @@ public sealed class DatabaseFaultTests
             worker, database, api, added.LastBlock, reference, ExactIndex.EventCount(before) + ExactIndex.EventCount(added));
     }
 
-    private static Dictionary<string, string> WorkerEnvironment(SimulationResult simulated, ObservedDatabase database, int maxBlockRange = 2000)
+    private static Dictionary<string, string> WorkerEnvironment(
+        SimulationResult simulated, ObservedDatabase database, int confirmationBlocks = ConfirmationBlocks, int maxBlockRange = 2000)
     {
-        var environment = Processes.WorkerEnvironment(simulated, database, ConfirmationBlocks, maxBlockRange);
+        var environment = Processes.WorkerEnvironment(simulated, database, confirmationBlocks, maxBlockRange);
         // A standby retries the lock this often: while PostgreSQL is down, that is how often the worker tries to come back.
         environment["WRITER_LOCK_POLL_MS"] = "200";
         return environment;
