@@ -111,14 +111,8 @@ public sealed class RangeCommitter : IAsyncDisposable
             throw new InvalidOperationException("Nothing to commit: no range was appended.");
         }
 
-        var added = new List<ProjectionRow>();
-        var changed = new List<ProjectionRow>();
-        foreach (var state in folded.Values.OrderBy(state => state.WorkflowId, StringComparer.Ordinal))
-        {
-            (stored.Contains(state.WorkflowId) ? changed : added).Add(ProjectionRow.Of(state));
-        }
-
-        await WorkflowStateStore.SaveAsync(connection, added, changed, cancellationToken);
+        var rows = folded.Values.OrderBy(state => state.WorkflowId, StringComparer.Ordinal).Select(ProjectionRow.Of).ToList();
+        await WorkflowStateStore.SaveAsync(connection, rows, replacing: stored, cancellationToken);
         await IngestedBlockStore.AddAsync(connection, blocks, cancellationToken);
         await CheckpointStore.AdvanceAsync(connection, FromBlock - 1, ToBlock, ToBlockHash, Events);
         await ChangeNotifier.NotifyAsync(connection, ChangeNotice.Range(FromBlock, ToBlock), cancellationToken);

@@ -40,8 +40,6 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
 
     private const string CountOrphaned = "UPDATE reorg SET orphaned_events = @Count WHERE id = @ReorgId";
 
-    private const string DeleteStates = "DELETE FROM workflow_state WHERE workflow_id = ANY(@Ids)";
-
     /// <param name="connection">The writer's connection, which holds the single-writer lock.</param>
     public async Task<ReorgRepaired> RepairAsync(
         NpgsqlConnection connection, Checkpoint checkpoint, ReorgDetectedException detected, CancellationToken cancellationToken)
@@ -70,9 +68,8 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         if (workflowIds.Count > 0)
         {
             var remaining = await LogStream.OfWorkflowsAsync(connection, workflowIds, cancellationToken);
-            await connection.ExecuteAsync(DeleteStates, new { Ids = workflowIds.ToArray() });
             var rederived = ProjectionFold.Fold(remaining).Values.Select(ProjectionRow.Of).ToList();
-            await WorkflowStateStore.SaveAsync(connection, added: rederived, changed: [], cancellationToken);
+            await WorkflowStateStore.SaveAsync(connection, rederived, replacing: workflowIds, cancellationToken);
         }
 
         await CheckpointStore.RewindAsync(connection, checkpoint.LastBlock, ancestor, ancestorHash, affected.Count);
