@@ -13,7 +13,7 @@ public sealed class CrashLoop : IAsyncDisposable
 {
     public const int ConfirmationBlocks = 3;
 
-    // Two blocks a range: the backlog takes many commits, so kills land between and inside them.
+    // Two blocks a range: the backlog takes many ranges, so backfill kills land at many points of it.
     private const int MaxBlockRange = 2;
 
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
@@ -66,8 +66,13 @@ public sealed class CrashLoop : IAsyncDisposable
     /// <summary>Kills the worker once the checkpoint passes a random block up to <paramref name="maxStep"/> blocks ahead, inside the backlog.</summary>
     public async Task KillDuringBackfillAsync(int maxStep)
     {
-        var target = Math.Min(await IngestedUpToAsync() + random.Next(1, maxStep + 1), await ConfirmedHeadAsync() - 1);
-        await RunAndKillAsync(worker => probe.UntilCheckpointAsync(target, worker, StepTimeout));
+        // The last range the node answers starts at most a block past the target, so it ends before the backlog does.
+        var target = Math.Min(await IngestedUpToAsync() + random.Next(1, maxStep + 1), await ConfirmedHeadAsync() - MaxBlockRange - 1);
+        // A unit takes every range fetched ahead: without the stall, the worker could commit the rest of the
+        // backlog in the unit that passes the target, and the kill would land after the backfill.
+        await using var stalling = FaultProxy.Start(anvil.RpcUrl);
+        stalling.Inject(new FaultKind.Timeout(HoldFor: StepTimeout), when: request => request.Calls.Any(call => call.LogsRange?.From > target + 1));
+        await RunAndKillAsync(worker => probe.UntilCheckpointAsync(target, worker, StepTimeout), stalling.Url);
     }
 
     /// <summary>
@@ -102,11 +107,12 @@ public sealed class CrashLoop : IAsyncDisposable
 
     public ValueTask DisposeAsync() => probe.DisposeAsync();
 
-    private async Task RunAndKillAsync(Func<ChildProcess, Task> untilTheMoment)
+    /// <param name="rpcUrl">The node as this worker reaches it, when not anvil directly.</param>
+    private async Task RunAndKillAsync(Func<ChildProcess, Task> untilTheMoment, string? rpcUrl = null)
     {
         var startedAt = await probe.ClockAsync();
         var backlogEnd = await ConfirmedHeadAsync();
-        await using var worker = Processes.StartWorker(environment);
+        await using var worker = Processes.StartWorker(rpcUrl is null ? environment : new Dictionary<string, string>(environment) { ["RPC_URL"] = rpcUrl });
         await untilTheMoment(worker);
         Assert.That(worker.HasExited, Is.False, $"the worker must run until it is killed\n{worker.Output}");
 
