@@ -28,8 +28,8 @@ public sealed class RangeCommitterTests
     [Test]
     public async Task A_unit_of_several_ranges_stores_each_workflow_as_the_fold_of_all_its_events()
     {
-        await using var database = await OpenAsync();
-        await using var connection = await database.OpenConnectionAsync();
+        var observed = await CheckpointedDatabaseAsync();
+        await using var connection = await OpenAsync(observed);
         var before = Range(100, 100, Started(Workflow, 100));
         var ranges = new[]
         {
@@ -58,40 +58,42 @@ public sealed class RangeCommitterTests
             Assert.That(ProjectionRow.Of(stored[workflowId]), Is.EqualTo(ProjectionRow.Of(state)), workflowId);
         }
 
-        Assert.That((await CheckpointStore.GetAsync(connection))!.LastBlock, Is.EqualTo(104));
-        Assert.That(await CountAsync(connection, "chain_event"), Is.EqualTo(4));
-        Assert.That(await CountAsync(connection, "ingested_block"), Is.EqualTo(4), "the blocks holding events and each range's last: 100, 101, 103, 104");
+        Assert.That(await observed.LastIngestedBlockAsync(), Is.EqualTo(104));
+        Assert.That(await observed.ScalarAsync("SELECT count(*) FROM chain_event"), Is.EqualTo(4));
+        Assert.That(
+            await observed.ScalarAsync("SELECT count(*) FROM ingested_block"), Is.EqualTo(4), "the blocks holding events and each range's last: 100, 101, 103, 104");
     }
 
     [Test]
     public async Task A_unit_disposed_before_its_commit_leaves_nothing()
     {
-        await using var database = await OpenAsync();
-        await using var connection = await database.OpenConnectionAsync();
+        var observed = await CheckpointedDatabaseAsync();
+        await using var connection = await OpenAsync(observed);
         await using (var unit = await RangeCommitter.BeginAsync(connection, ChainId, Contract, CancellationToken.None))
         {
             await unit.AppendAsync(Range(100, 101, Started(Workflow, 100)), CancellationToken.None);
             await unit.AppendAsync(Range(102, 102, Decided(Workflow, 102)), CancellationToken.None);
         }
 
-        Assert.That((await CheckpointStore.GetAsync(connection))!.LastBlock, Is.EqualTo(99));
-        Assert.That(await CountAsync(connection, "chain_event"), Is.Zero);
-        Assert.That(await CountAsync(connection, "workflow_state"), Is.Zero);
+        Assert.That(await observed.LastIngestedBlockAsync(), Is.EqualTo(99));
+        Assert.That(await observed.ScalarAsync("SELECT count(*) FROM chain_event"), Is.Zero);
+        Assert.That(await observed.ScalarAsync("SELECT count(*) FROM workflow_state"), Is.Zero);
     }
 
-    private static async Task<NpgsqlDataSource> OpenAsync()
+    /// <summary>A fresh database whose checkpoint starts at block 100.</summary>
+    private static async Task<ObservedDatabase> CheckpointedDatabaseAsync()
     {
-        var database = NpgsqlDataSource.Create(DatabaseUrl.Parse((await ObservedDatabase.CreateAsync()).Url));
-        await using var connection = await database.OpenConnectionAsync();
+        var observed = await ObservedDatabase.CreateAsync();
+        await using var connection = await OpenAsync(observed);
         await CheckpointStore.GetOrCreateAsync(connection, ChainId, Contract, startBlock: 100);
-        return database;
+        return observed;
     }
 
-    /// <param name="table">One of the tests' own table names, never input.</param>
-    private static async Task<long> CountAsync(NpgsqlConnection connection, string table)
+    private static async Task<NpgsqlConnection> OpenAsync(ObservedDatabase observed)
     {
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        var connection = new NpgsqlConnection(DatabaseUrl.Parse(observed.Url).ConnectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static IngestedRange Range(long from, long to, params IngestedEvent[] events) =>
