@@ -16,19 +16,16 @@ public interface IChainClient
     Task<RangeLogs> GetRangeLogsAsync(string contractAddress, long fromBlock, long toBlock, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Block headers and the senders of the given transactions, in as few batch requests as the node
-    /// allows: from the block's receipts (one request a block) for the blocks in
-    /// <paramref name="byReceipts"/> where the node serves receipts by block, else one request a
-    /// transaction. A block the node does not know is absent from the result.
+    /// Block headers, and the senders of transactions read from their receipts or from the transactions
+    /// themselves, in as few batch requests as the node allows. A block or transaction the node does not
+    /// know is absent from the result.
     /// </summary>
     Task<BlockDetails> GetBlockDetailsAsync(
         IReadOnlyCollection<long> blockNumbers,
-        IReadOnlyCollection<TransactionInBlock> sendersOf,
-        IReadOnlyCollection<long> byReceipts,
+        IReadOnlyCollection<string> sendersFromReceipts,
+        IReadOnlyCollection<string> sendersFromTransactions,
         CancellationToken cancellationToken);
 }
-
-public readonly record struct TransactionInBlock(long Block, string Hash);
 
 public sealed record ChainBlock(long Number, string Hash, string ParentHash, long Timestamp);
 

@@ -17,8 +17,6 @@ namespace Indexer.Worker.Chain;
 /// </summary>
 public sealed class NethereumChainClient(IClient client, HttpClient http, ResiliencePipeline pipeline, ChainClientLimits limits) : IChainClient
 {
-    private bool? receiptsSupported;
-
     public async Task<long> GetChainIdAsync(CancellationToken cancellationToken)
     {
         var chainId = await Call("eth_chainId", _ => new EthChainId(client).SendRequestAsync(), splittable: false, cancellationToken);
@@ -77,13 +75,14 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
 
     public async Task<BlockDetails> GetBlockDetailsAsync(
         IReadOnlyCollection<long> blockNumbers,
-        IReadOnlyCollection<TransactionInBlock> sendersOf,
-        IReadOnlyCollection<long> byReceipts,
+        IReadOnlyCollection<string> sendersFromReceipts,
+        IReadOnlyCollection<string> sendersFromTransactions,
         CancellationToken cancellationToken)
     {
         var blocks = new Dictionary<long, ChainBlock>(blockNumbers.Count);
-        var senders = new Dictionary<string, string>(sendersOf.Count, StringComparer.Ordinal);
-        var requests = new List<(string Method, Action<Utf8JsonWriter> WriteParams, RpcResultReader<bool> Read)>(blockNumbers.Count + sendersOf.Count);
+        var senders = new Dictionary<string, string>(sendersFromReceipts.Count + sendersFromTransactions.Count, StringComparer.Ordinal);
+        var requests = new List<(string Method, Action<Utf8JsonWriter> WriteParams, RpcResultReader<bool> Read)>(
+            blockNumbers.Count + sendersFromReceipts.Count + sendersFromTransactions.Count);
         foreach (var number in blockNumbers)
         {
             requests.Add(("eth_getBlockByNumber", BlockParams(number, withTransactions: false), (ref Utf8JsonReader reader) =>
@@ -97,27 +96,22 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
             }));
         }
 
-        foreach (var transactions in sendersOf.GroupBy(transaction => transaction.Block))
+        foreach (var hash in sendersFromReceipts)
         {
-            var hashes = transactions.Select(transaction => transaction.Hash).Distinct(StringComparer.Ordinal).ToList();
-            if (byReceipts.Contains(transactions.Key) && await ReceiptsSupportedAsync(transactions.Key, cancellationToken))
+            requests.Add(("eth_getTransactionReceipt", json => json.WriteStringValue(hash), (ref Utf8JsonReader reader) =>
             {
-                requests.Add(("eth_getBlockReceipts", json => json.WriteStringValue(Hex(transactions.Key)), (ref Utf8JsonReader reader) =>
-                {
-                    RpcJson.Senders(ref reader, senders);
-                    return true;
-                }));
-                continue;
-            }
+                RpcJson.ReceiptSender(ref reader, senders);
+                return true;
+            }));
+        }
 
-            foreach (var hash in hashes)
+        foreach (var hash in sendersFromTransactions)
+        {
+            requests.Add(("eth_getTransactionByHash", json => json.WriteStringValue(hash), (ref Utf8JsonReader reader) =>
             {
-                requests.Add(("eth_getTransactionByHash", json => json.WriteStringValue(hash), (ref Utf8JsonReader reader) =>
-                {
-                    RpcJson.Sender(ref reader, senders);
-                    return true;
-                }));
-            }
+                RpcJson.TransactionSender(ref reader, senders);
+                return true;
+            }));
         }
 
         foreach (var chunk in requests.Chunk(limits.BatchSize))
@@ -145,29 +139,6 @@ public sealed class NethereumChainClient(IClient client, HttpClient http, Resili
         }
 
         return new BlockDetails(blocks, senders);
-    }
-
-    /// <summary>Whether the node serves eth_getBlockReceipts (not every node or provider does), asked once.</summary>
-    private async Task<bool> ReceiptsSupportedAsync(long block, CancellationToken cancellationToken)
-    {
-        if (receiptsSupported is { } known)
-        {
-            return known;
-        }
-
-        var probe = new JsonRpcBatch();
-        var id = probe.Add("eth_getBlockReceipts", json => json.WriteStringValue(Hex(block)));
-        var supported = await Call(
-            "eth_getBlockReceipts",
-            async token =>
-            {
-                using var answer = await probe.SendAsync(http, limits.MaxAnswerBytes, token);
-                return answer.ErrorOf(id) is null;
-            },
-            splittable: false,
-            cancellationToken);
-        receiptsSupported = supported;
-        return supported;
     }
 
     private static async Task<T> MeasuredAttemptAsync<T>(string method, Func<CancellationToken, Task<T>> request, CancellationToken attempt)

@@ -85,18 +85,17 @@ internal static class RpcJson
             : throw new FormatException("a block lacks its number, hash, parent hash or timestamp");
     }
 
-    /// <summary>An eth_getBlockReceipts result: each receipt's transaction hash and sender go into <paramref name="senders"/>.</summary>
-    public static void Senders(ref Utf8JsonReader reader, Dictionary<string, string> senders)
+    /// <summary>An eth_getTransactionReceipt result (null when the node does not know it): its transaction hash and sender go into <paramref name="senders"/>.</summary>
+    public static void ReceiptSender(ref Utf8JsonReader reader, Dictionary<string, string> senders)
     {
-        Require(reader.TokenType == JsonTokenType.StartArray, "a block's receipts are not an array");
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        if (reader.TokenType != JsonTokenType.Null)
         {
             AddSender(ref reader, "transactionHash"u8, senders);
         }
     }
 
     /// <summary>An eth_getTransactionByHash result (null when the node does not know it): its hash and sender go into <paramref name="senders"/>.</summary>
-    public static void Sender(ref Utf8JsonReader reader, Dictionary<string, string> senders)
+    public static void TransactionSender(ref Utf8JsonReader reader, Dictionary<string, string> senders)
     {
         if (reader.TokenType != JsonTokenType.Null)
         {

@@ -113,20 +113,20 @@ public sealed class JsonRpcBatchTests
     }
 
     [Test]
-    public void Senders_FromReceiptsAndTransactions_AreReadLowercase()
+    public void Senders_FromAReceiptAndATransaction_AreReadLowercase()
     {
         using var answer = Parse(
             $$$"""
-            [{"jsonrpc":"2.0","id":0,"result":[{"transactionHash":"{{{TxHash}}}","from":"0xABCDEF0000000000000000000000000000000001","logs":[{"a":1}]}]},
+            [{"jsonrpc":"2.0","id":0,"result":{"transactionHash":"{{{TxHash}}}","from":"0xABCDEF0000000000000000000000000000000001","logs":[{"a":1}]}},
              {"jsonrpc":"2.0","id":1,"result":{"from":"0x0000000000000000000000000000000000000002","input":"0x","hash":"0x{{{new string('e', 64)}}}"}},
              {"jsonrpc":"2.0","id":2,"result":null}]
             """,
             requests: 3);
         var senders = new Dictionary<string, string>();
 
-        answer.Read(0, (ref Utf8JsonReader reader) => { RpcJson.Senders(ref reader, senders); return 0; });
-        answer.Read(1, (ref Utf8JsonReader reader) => { RpcJson.Sender(ref reader, senders); return 0; });
-        answer.Read(2, (ref Utf8JsonReader reader) => { RpcJson.Sender(ref reader, senders); return 0; });
+        answer.Read(0, (ref Utf8JsonReader reader) => { RpcJson.ReceiptSender(ref reader, senders); return 0; });
+        answer.Read(1, (ref Utf8JsonReader reader) => { RpcJson.TransactionSender(ref reader, senders); return 0; });
+        answer.Read(2, (ref Utf8JsonReader reader) => { RpcJson.ReceiptSender(ref reader, senders); return 0; });
 
         Assert.That(senders, Is.EquivalentTo(new Dictionary<string, string>
         {
