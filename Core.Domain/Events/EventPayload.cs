@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -24,39 +25,41 @@ public static class EventPayload
         Amount,
     }
 
-    public static string Write(WorkflowEvent @event)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
-        {
-            json.WriteStartObject();
-            switch (@event)
-            {
-                case WorkflowStarted started:
-                    json.WriteString("initiator", started.Initiator);
-                    break;
-                case DecisionRecorded decision:
-                    json.WriteBoolean("approved", decision.Approved);
-                    json.WriteString("reason", decision.Reason);
-                    break;
-                case PaymentExecuted payment:
-                    json.WriteString("from", payment.From);
-                    json.WriteString("to", payment.To);
-                    json.WriteString("amount", payment.Amount.ToString(CultureInfo.InvariantCulture));
-                    break;
-                case WorkflowCompleted:
-                    break;
-                case WorkflowFailed failed:
-                    json.WriteString("reason", failed.Reason);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown event record.");
-            }
+    // One writer a thread, pointed at each output in turn: the worker writes a payload per event it stores.
+    [ThreadStatic]
+    private static Utf8JsonWriter? writer;
 
-            json.WriteEndObject();
+    /// <summary>Writes the event's payload as compact UTF-8 JSON to <paramref name="output"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, WorkflowEvent @event)
+    {
+        var json = writer ??= new Utf8JsonWriter(output, CanonicalJson.WriterOptions);
+        json.Reset(output);
+        json.WriteStartObject();
+        switch (@event)
+        {
+            case WorkflowStarted started:
+                json.WriteString("initiator", started.Initiator);
+                break;
+            case DecisionRecorded decision:
+                json.WriteBoolean("approved", decision.Approved);
+                json.WriteString("reason", decision.Reason);
+                break;
+            case PaymentExecuted payment:
+                json.WriteString("from", payment.From);
+                json.WriteString("to", payment.To);
+                json.WriteString("amount", payment.Amount.ToString(CultureInfo.InvariantCulture));
+                break;
+            case WorkflowCompleted:
+                break;
+            case WorkflowFailed failed:
+                json.WriteString("reason", failed.Reason);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "Unknown event record.");
         }
 
-        return CanonicalJson.Utf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        json.WriteEndObject();
+        json.Flush();
     }
 
     /// <summary>

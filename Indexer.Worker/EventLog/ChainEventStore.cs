@@ -1,4 +1,3 @@
-using System.Buffers;
 using Core.Domain.Events;
 using Indexer.Worker.Ingestion;
 using Migrations.Copy;
@@ -28,7 +27,8 @@ public static class ChainEventStore
 
     public static EventRows Encode(IReadOnlyList<IngestedEvent> events, long chainId, string contractAddress)
     {
-        var rows = new BinaryCopyEncoder(new ArrayBufferWriter<byte>(Math.Max(1, events.Count) * EncodedBytesPerEvent));
+        var buffer = new PooledBufferWriter(Math.Max(1, events.Count) * EncodedBytesPerEvent);
+        var rows = new BinaryCopyEncoder(buffer);
         foreach (var ingested in events)
         {
             var @event = ingested.Event;
@@ -38,7 +38,7 @@ public static class ChainEventStore
             rows.Text(contractAddress);
             rows.Text(@event.WorkflowId);
             rows.Text(@event.Type.ToName());
-            rows.Jsonb(EventPayload.Write(@event));
+            rows.Jsonb(@event, EventPayload.Write);
             rows.Int64(@event.Position.BlockNumber);
             rows.Int32(@event.Position.TransactionIndex);
             rows.Int32(@event.Position.LogIndex);
@@ -48,25 +48,29 @@ public static class ChainEventStore
             rows.Int64(@event.Timestamp);
         }
 
-        return new EventRows(rows.Encoded, events.Count);
+        return new EventRows(buffer, events.Count);
     }
 
-    public static async Task AppendAsync(NpgsqlConnection connection, IReadOnlyList<EventRows> rows, CancellationToken cancellationToken)
+    public static async Task AppendAsync(NpgsqlConnection connection, EventRows rows, CancellationToken cancellationToken)
     {
-        if (rows.All(chunk => chunk.Count == 0))
+        if (rows.Count == 0)
         {
             return;
         }
 
         await using var copy = await BinaryCopyWriter.BeginAsync(connection, CopyIn, cancellationToken);
-        foreach (var chunk in rows)
-        {
-            await copy.WriteEncodedAsync(chunk.Bytes, cancellationToken);
-        }
-
+        await copy.WriteEncodedAsync(rows.Bytes, cancellationToken);
         await copy.CompleteAsync(cancellationToken);
     }
 }
 
-/// <summary>Events encoded as chain_event COPY rows (<see cref="ChainEventStore.Encode"/>).</summary>
-public sealed record EventRows(ReadOnlyMemory<byte> Bytes, int Count);
+/// <summary>Events encoded as chain_event COPY rows (<see cref="ChainEventStore.Encode"/>), in a pooled buffer that Dispose gives back.</summary>
+public sealed class EventRows(PooledBufferWriter buffer, int count) : IDisposable
+{
+    /// <exception cref="ObjectDisposedException">The rows were disposed.</exception>
+    public ReadOnlyMemory<byte> Bytes => buffer.WrittenMemory;
+
+    public int Count => count;
+
+    public void Dispose() => buffer.Dispose();
+}

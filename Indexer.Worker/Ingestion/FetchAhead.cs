@@ -114,7 +114,7 @@ internal sealed class FetchAhead : IAsyncDisposable
         {
             var fetched = await fetcher.FetchAsync(contractAddress, from, to, cancellationToken);
             sizer.Answered(to - from + 1, fetched.Logs);
-            var range = fetched.Range with { EncodedEvents = [ChainEventStore.Encode(fetched.Range.Events, chainId, contractAddress)] };
+            var range = fetched.Range with { EncodedEvents = ChainEventStore.Encode(fetched.Range.Events, chainId, contractAddress) };
             return [fetched with { Range = range }];
         }
         catch (RangeTooLargeException e) when (to > from)

@@ -85,7 +85,7 @@ public sealed class RangeCommitter : IAsyncDisposable
             // The fold needs nothing more from the database: it runs on another core while the events stream in.
             var startFrom = workflowIds.Where(folded.ContainsKey).ToDictionary(workflowId => workflowId, workflowId => folded[workflowId], StringComparer.Ordinal);
             var folding = Task.Run(() => ProjectionFold.Fold(events.Select(ingested => ingested.Event), startFrom), cancellationToken);
-            var rows = range.EncodedEvents ?? [ChainEventStore.Encode(events, chainId, contractAddress)];
+            using var rows = range.EncodedEvents ?? ChainEventStore.Encode(events, chainId, contractAddress);
             await ChainEventStore.AppendAsync(connection, rows, cancellationToken);
             foreach (var (workflowId, state) in await folding)
             {
@@ -131,8 +131,8 @@ public sealed record CommittedUnit(long FromBlock, long ToBlock, string ToBlockH
 public sealed record IngestedRange(
     long FromBlock, long ToBlock, IReadOnlyList<IngestedEvent> Events, int SkippedLogs, IReadOnlyList<ChainBlock> Blocks)
 {
-    /// <summary>The events already encoded for the event log, when the fetch did it ahead of the commit.</summary>
-    public IReadOnlyList<EventRows>? EncodedEvents { get; init; }
+    /// <summary>The events already encoded for the event log, when the fetch did it ahead of the commit; appending the range disposes them.</summary>
+    public EventRows? EncodedEvents { get; init; }
 
     /// <summary>The hash of the range's last block, kept with the checkpoint to notice reorgs.</summary>
     public string ToBlockHash => Blocks.Single(block => block.Number == ToBlock).Hash;

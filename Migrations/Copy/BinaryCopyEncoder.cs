@@ -13,22 +13,14 @@ namespace Migrations.Copy;
 /// costs a few copies of its bytes; the driver's per-value writes cost several times more, which at a
 /// million rows is seconds of CPU. Callers write each row's fields in their COPY statement's column order.
 /// </summary>
-public class BinaryCopyEncoder(ArrayBufferWriter<byte> buffer)
+public class BinaryCopyEncoder(PooledBufferWriter buffer)
 {
     // numeric's sign word for a negative value; positive is 0.
     private const short NumericNegative = 0x4000;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public BinaryCopyEncoder()
-        : this(new ArrayBufferWriter<byte>())
-    {
-    }
-
-    /// <summary>The rows encoded so far.</summary>
-    public ReadOnlyMemory<byte> Encoded => buffer.WrittenMemory;
-
-    protected ArrayBufferWriter<byte> Buffer => buffer;
+    protected PooledBufferWriter Buffer => buffer;
 
     public void StartRow(int fields) => Int16((short)fields);
 
@@ -45,6 +37,16 @@ public class BinaryCopyEncoder(ArrayBufferWriter<byte> buffer)
         var length = Utf8.GetBytes(value, span[sizeof(int)..]);
         BinaryPrimitives.WriteInt32BigEndian(span, length);
         buffer.Advance(sizeof(int) + length);
+    }
+
+    /// <summary>jsonb's binary form, its JSON text written in place by <paramref name="write"/>.</summary>
+    public void Jsonb<T>(T value, Action<IBufferWriter<byte>, T> write)
+    {
+        var start = buffer.WrittenCount;
+        buffer.GetSpan(sizeof(int) + 1)[sizeof(int)] = 1;
+        buffer.Advance(sizeof(int) + 1);
+        write(buffer, value);
+        BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpan[start..], buffer.WrittenCount - start - sizeof(int));
     }
 
     /// <summary>jsonb's binary form: a version byte (1), then the JSON text.</summary>

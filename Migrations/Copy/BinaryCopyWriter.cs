@@ -15,7 +15,7 @@ public sealed class BinaryCopyWriter : BinaryCopyEncoder, IAsyncDisposable
     private bool completed;
 
     private BinaryCopyWriter(NpgsqlRawCopyStream stream)
-        : base(new ArrayBufferWriter<byte>(2 * FlushThreshold)) => this.stream = stream;
+        : base(new PooledBufferWriter(2 * FlushThreshold)) => this.stream = stream;
 
     /// <summary>"PGCOPY\n\377\r\n\0", no flags, no header extension.</summary>
     private static ReadOnlySpan<byte> Header => [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -49,7 +49,7 @@ public sealed class BinaryCopyWriter : BinaryCopyEncoder, IAsyncDisposable
         await stream.DisposeAsync();
     }
 
-    /// <summary>Cancels the COPY unless it was completed, so nothing of it is stored.</summary>
+    /// <summary>Cancels the COPY unless it was completed, so nothing of it is stored, and gives back the buffer.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!completed)
@@ -58,6 +58,7 @@ public sealed class BinaryCopyWriter : BinaryCopyEncoder, IAsyncDisposable
         }
 
         await stream.DisposeAsync();
+        Buffer.Dispose();
     }
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)

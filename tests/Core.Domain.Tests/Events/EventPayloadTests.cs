@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Text;
 using Core.Domain.Events;
@@ -27,9 +28,7 @@ public class EventPayloadTests
     [TestCaseSource(nameof(AllEventTypes))]
     public void Read_OfWrittenPayload_GivesEqualEvent(WorkflowEvent @event)
     {
-        var payload = EventPayload.Write(@event);
-
-        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, Encoding.UTF8.GetBytes(payload));
+        var read = EventPayload.Read(@event.Type, @event.WorkflowId, @event.Position, @event.Timestamp, Encoding.UTF8.GetBytes(Written(@event)));
 
         Assert.That(read, Is.EqualTo(@event));
     }
@@ -50,7 +49,31 @@ public class EventPayloadTests
     [TestCaseSource(nameof(DocumentedShapes))]
     public void Write_Event_GivesCompactPayloadOfDataFieldsOnly(WorkflowEvent @event, string expected)
     {
-        Assert.That(EventPayload.Write(@event), Is.EqualTo(expected));
+        Assert.That(Written(@event), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Write_OneEventAfterAnother_AppendsEachPayloadToItsOutput()
+    {
+        var first = new ArrayBufferWriter<byte>();
+        var second = new ArrayBufferWriter<byte>();
+
+        EventPayload.Write(first, Events.Failed(Id, 1, 0, 0, 1, "boom"));
+        EventPayload.Write(second, Events.Completed(Id, 1, 0, 0, 1));
+        EventPayload.Write(first, Events.Failed(Id, 1, 0, 0, 1, "again"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Encoding.UTF8.GetString(first.WrittenSpan), Is.EqualTo("""{"reason":"boom"}{"reason":"again"}"""));
+            Assert.That(Encoding.UTF8.GetString(second.WrittenSpan), Is.EqualTo("{}"));
+        });
+    }
+
+    private static string Written(WorkflowEvent @event)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        EventPayload.Write(output, @event);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
     private static IEnumerable<TestCaseData> StoredForms()
