@@ -111,7 +111,7 @@ public sealed class RangeCommitter : IAsyncDisposable
             throw new InvalidOperationException("Nothing to commit: no range was appended.");
         }
 
-        var rows = folded.Values.OrderBy(state => state.WorkflowId, StringComparer.Ordinal).Select(ProjectionRow.Of).ToList();
+        var rows = folded.Values.OrderBy(state => state.WorkflowId, StringComparer.Ordinal).Select(ProjectionRow.Of);
         await WorkflowStateStore.SaveAsync(connection, rows, replacing: stored, cancellationToken);
         await IngestedBlockStore.AddAsync(connection, blocks, cancellationToken);
         await CheckpointStore.AdvanceAsync(connection, FromBlock - 1, ToBlock, ToBlockHash, Events);
