@@ -20,12 +20,12 @@ scenarios=("$@")
 
 bash deploy/setup.sh
 dotnet build X402.sln -c Release --verbosity quiet -nologo >/dev/null
-# The worker and the API run as an operator installs them: published, ReadyToRun (no JIT at start-up).
+# The worker and the API run as an operator installs them: published ReadyToRun (no JIT at start-up); the
+# worker's project makes it self-contained, one composite image with its runtime (see Indexer.Worker.csproj).
 published=$dir/published
-for project in Indexer.Worker Query.Api; do
-  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$published/$project" --verbosity quiet -nologo >/dev/null
-done
+dotnet publish Indexer.Worker -c Release -r linux-x64 -o "$published/Indexer.Worker" --verbosity quiet -nologo >/dev/null
+dotnet publish Query.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$published/Query.Api" --verbosity quiet -nologo >/dev/null
 
 trap 'stop_private_postgres "$dir"' EXIT
 start_private_postgres "$dir" "$pg_port"
