@@ -7,7 +7,11 @@ namespace Benchmark.Database;
 /// <summary>A database of the benchmark's own, created fresh and migrated by the Migrations program (as a DBA would run it).</summary>
 public sealed class BenchDatabase
 {
+    private const string DropSql = "SELECT format('DROP DATABASE IF EXISTS %1$I WITH (FORCE)', @name)";
     private const string DropAndCreateSql = "SELECT format('DROP DATABASE IF EXISTS %1$I WITH (FORCE)', @name), format('CREATE DATABASE %1$I', @name)";
+
+    // Writes every dirty buffer out, so that a timed phase does not pay for what the one before it left behind.
+    private const string CheckpointSql = "CHECKPOINT";
     private static readonly TimeSpan MigrationTimeout = TimeSpan.FromMinutes(2);
 
     private BenchDatabase(string url, string name)
@@ -26,26 +30,7 @@ public sealed class BenchDatabase
 
     public static async Task<BenchDatabase> CreateMigratedAsync(string adminUrl, string name, CancellationToken cancellationToken)
     {
-        await using (var admin = new NpgsqlConnection(DatabaseUrl.Parse(adminUrl).ConnectionString))
-        {
-            await admin.OpenAsync(cancellationToken);
-            string drop, create;
-            await using (var format = new NpgsqlCommand(DropAndCreateSql, admin))
-            {
-                format.Parameters.AddWithValue("name", name);
-                await using var reader = await format.ExecuteReaderAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                (drop, create) = (reader.GetString(0), reader.GetString(1));
-            }
-
-            // DDL takes no parameters: the server quoted the name itself with format(%I).
-            foreach (var statement in new[] { drop, create })
-            {
-                await using var command = new NpgsqlCommand(statement, admin);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
+        await RunServerStatementsAsync(adminUrl, DropAndCreateSql, name, cancellationToken);
         var database = new BenchDatabase(new UriBuilder(adminUrl) { Path = "/" + name }.Uri.ToString(), name);
         await using var migrations = ChildProcess.StartDotnet(
             RepoLayout.BuiltDll("Migrations"), [], new Dictionary<string, string> { ["DATABASE_URL"] = database.Url });
@@ -56,6 +41,9 @@ public sealed class BenchDatabase
 
         return database;
     }
+
+    public static Task DropAsync(string adminUrl, string name, CancellationToken cancellationToken) =>
+        RunServerStatementsAsync(adminUrl, DropSql, name, cancellationToken);
 
     /// <summary>The admin URL's own database, for server-wide questions.</summary>
     public static BenchDatabase Admin(string adminUrl) => new(adminUrl, DatabaseUrl.Parse(adminUrl).Database ?? "postgres");
@@ -76,5 +64,37 @@ public sealed class BenchDatabase
         command.Parameters.AddRange(parameters);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? default : (T)value;
+    }
+
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(CheckpointSql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs the DDL statements <paramref name="formatSql"/> makes for <paramref name="name"/>, one a column.</summary>
+    private static async Task RunServerStatementsAsync(string adminUrl, string formatSql, string name, CancellationToken cancellationToken)
+    {
+        await using var admin = new NpgsqlConnection(DatabaseUrl.Parse(adminUrl).ConnectionString);
+        await admin.OpenAsync(cancellationToken);
+        var statements = new List<string>();
+        await using (var format = new NpgsqlCommand(formatSql, admin))
+        {
+            format.Parameters.AddWithValue("name", name);
+            await using var reader = await format.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            for (var column = 0; column < reader.FieldCount; column++)
+            {
+                statements.Add(reader.GetString(column));
+            }
+        }
+
+        // DDL takes no parameters: the server quoted the name itself with format(%I).
+        foreach (var statement in statements)
+        {
+            await using var command = new NpgsqlCommand(statement, admin);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }
