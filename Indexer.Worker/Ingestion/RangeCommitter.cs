@@ -69,6 +69,7 @@ public sealed class RangeCommitter : IAsyncDisposable
     public async Task AppendAsync(IngestedRange range, CancellationToken cancellationToken)
     {
         var events = range.Events;
+        using var rows = range.EncodedEvents ?? ChainEventStore.Encode(events, chainId, contractAddress);
         if (events.Count > 0)
         {
             var workflowIds = events.Select(ingested => ingested.Event.WorkflowId).Distinct(StringComparer.Ordinal).ToList();
@@ -85,7 +86,6 @@ public sealed class RangeCommitter : IAsyncDisposable
             // The fold needs nothing more from the database: it runs on another core while the events stream in.
             var startFrom = workflowIds.Where(folded.ContainsKey).ToDictionary(workflowId => workflowId, workflowId => folded[workflowId], StringComparer.Ordinal);
             var folding = Task.Run(() => ProjectionFold.Fold(events.Select(ingested => ingested.Event), startFrom), cancellationToken);
-            using var rows = range.EncodedEvents ?? ChainEventStore.Encode(events, chainId, contractAddress);
             await ChainEventStore.AppendAsync(connection, rows, cancellationToken);
             foreach (var (workflowId, state) in await folding)
             {

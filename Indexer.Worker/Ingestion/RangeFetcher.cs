@@ -18,7 +18,7 @@ public sealed class RangeFetcher(IChainClient chain)
     /// 0.95 s and 3.8 MB (by the blocks' receipts, 1.01 s and 40.8 MB); 362 batches of ~70 logs, by
     /// receipt 0.11 s and 11.1 MB, by transaction 0.09 s and 3.7 MB.
     /// </summary>
-    private const int MaxLogsForReceipt = 32;
+    internal const int MaxLogsForReceipt = 32;
 
     /// <exception cref="RangeTooLargeException">The node wants a smaller range.</exception>
     /// <exception cref="ChainDataException">The node lags behind the head it reported, or contradicts itself.</exception>

@@ -68,7 +68,7 @@ public sealed class ReorgRepair(IChainClient chain, ILogger<ReorgRepair> logger)
         if (workflowIds.Count > 0)
         {
             var remaining = await LogStream.OfWorkflowsAsync(connection, workflowIds, cancellationToken);
-            var rederived = ProjectionFold.Fold(remaining).Values.Select(ProjectionRow.Of).ToList();
+            var rederived = ProjectionFold.Fold(remaining).Values.Select(ProjectionRow.Of);
             await WorkflowStateStore.SaveAsync(connection, rederived, replacing: workflowIds, cancellationToken);
         }
 

@@ -17,22 +17,22 @@ public sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte
     private int written;
 
     /// <exception cref="ObjectDisposedException">The buffer was given back.</exception>
-    public ReadOnlyMemory<byte> WrittenMemory => Array.AsMemory(0, written);
+    public ReadOnlyMemory<byte> WrittenMemory => Rented.AsMemory(0, written);
 
     /// <summary>What was written so far, to patch in place (a length known only after its value).</summary>
     /// <exception cref="ObjectDisposedException">The buffer was given back.</exception>
-    public Span<byte> WrittenSpan => Array.AsSpan(0, written);
+    public Span<byte> WrittenSpan => Rented.AsSpan(0, written);
 
     public int WrittenCount => written;
 
-    private byte[] Array => array ?? throw new ObjectDisposedException(nameof(PooledBufferWriter));
+    private byte[] Rented => array ?? throw new ObjectDisposedException(nameof(PooledBufferWriter));
 
     public void ResetWrittenCount() => written = 0;
 
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Array.Length - written);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Rented.Length - written);
         written += count;
     }
 
@@ -51,7 +51,7 @@ public sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte
 
     private byte[] Reserve(int sizeHint)
     {
-        var current = Array;
+        var current = Rented;
         var needed = written + Math.Max(sizeHint, 1);
         if (needed <= current.Length)
         {

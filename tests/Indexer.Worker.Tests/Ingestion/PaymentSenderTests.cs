@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Indexer.Worker.Ingestion;
 using NUnit.Framework;
 using Simulator.Bulk;
 using Simulator.Simulation;
@@ -14,9 +15,6 @@ namespace Indexer.Worker.Tests.Ingestion;
 [NonParallelizable]
 public sealed class PaymentSenderTests
 {
-    // RangeFetcher reads a transaction with more logs than this from the transaction, not its receipt.
-    private const int MaxLogsForReceipt = 32;
-
     private sealed record StoredPayment(string TxHash, string TxSender, long LogsOfTransaction);
 
     [Test]
@@ -49,8 +47,8 @@ public sealed class PaymentSenderTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(payments.Count(payment => payment.LogsOfTransaction > MaxLogsForReceipt), Is.Positive, "batches read by transaction");
-            Assert.That(payments.Count(payment => payment.LogsOfTransaction <= MaxLogsForReceipt), Is.Positive, "payments read by receipt");
+            Assert.That(payments.Count(payment => payment.LogsOfTransaction > RangeFetcher.MaxLogsForReceipt), Is.Positive, "batches read by transaction");
+            Assert.That(payments.Count(payment => payment.LogsOfTransaction <= RangeFetcher.MaxLogsForReceipt), Is.Positive, "payments read by receipt");
             Assert.That(
                 payments.ToDictionary(payment => payment.TxHash, payment => payment.TxSender),
                 Is.EquivalentTo(recorded));
