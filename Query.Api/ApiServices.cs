@@ -32,8 +32,10 @@ public static class ApiServices
         services.AddSingleton<CachedAnswers>();
         services.AddSingleton<StatusReader>();
         services.AddSingleton<WorkflowQueries>();
+        services.AddSingleton<WorkflowLookup>();
         services.AddStreaming();
-        services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>();
+        // Validators hold nothing but their rules: built once, not per request (each built its rules, regexes included, anew).
+        services.AddValidatorsFromAssemblyContaining<WorkflowListRequestValidator>(ServiceLifetime.Singleton);
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);

@@ -6,7 +6,8 @@ namespace Query.Api.Caching;
 /// Serialized answers kept per <see cref="DataVersion"/>, least recently used first out, in at most
 /// <see cref="CacheSettings.CapacityBytes"/> (bodies and tags plus a fixed charge per entry). Answers of older
 /// versions are never looked up again and so are the first to go. Concurrent requests for one missing
-/// answer share one database read.
+/// answer share one database read. An answer read under <see cref="Admission.SecondRead"/> is kept only
+/// when its request is read a second time.
 /// </summary>
 public sealed class AnswerCache(CacheSettings settings)
 {
@@ -16,10 +17,15 @@ public sealed class AnswerCache(CacheSettings settings)
     // One answer may take at most this share of the cache, so one huge timeline cannot flush the rest.
     private const int LargestShare = 8;
 
+    // Requests read once under Admission.SecondRead, as hashes of their keys in a fixed table: remembering
+    // allocates nothing. Two keys sharing a slot only make one of them be kept a read later (or earlier).
+    private const int ReadOnceSlots = 1 << 16;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<AnswerKey, LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _leastRecentFirst = new();
     private readonly ConcurrentDictionary<AnswerKey, Lazy<Task<CachedAnswer>>> _reading = new();
+    private readonly int[] _readOnce = new int[ReadOnceSlots];
     private long _sizeBytes;
 
     public long CapacityBytes => settings.CapacityBytes;
@@ -47,15 +53,21 @@ public sealed class AnswerCache(CacheSettings settings)
     }
 
     /// <param name="read">Reads the answer from the database; it runs on behalf of every waiting request, so it gets the application's token (cancelled once the server has stopped, after in-flight requests drained), not one request's.</param>
+    /// <param name="admission">When an answer read is kept.</param>
     public Task<CachedAnswer> GetOrReadAsync(
-        AnswerKey key, Func<CancellationToken, Task<CachedAnswer>> read, CancellationToken stopping, CancellationToken cancellationToken)
+        AnswerKey key,
+        Func<CancellationToken, Task<CachedAnswer>> read,
+        Admission admission,
+        CancellationToken stopping,
+        CancellationToken cancellationToken)
     {
         if (TryGet(key, out var answer))
         {
             return Task.FromResult(answer);
         }
 
-        var shared = _reading.GetOrAdd(key, missing => new Lazy<Task<CachedAnswer>>(() => ReadAndKeepAsync(missing, read, stopping)));
+        var shared = _reading.GetOrAdd(
+            key, missing => new Lazy<Task<CachedAnswer>>(() => ReadAndKeepAsync(missing, read, admission, stopping)));
         return shared.Value.WaitAsync(cancellationToken);
     }
 
@@ -101,18 +113,30 @@ public sealed class AnswerCache(CacheSettings settings)
         }
     }
 
-    private async Task<CachedAnswer> ReadAndKeepAsync(AnswerKey key, Func<CancellationToken, Task<CachedAnswer>> read, CancellationToken stopping)
+    private async Task<CachedAnswer> ReadAndKeepAsync(
+        AnswerKey key, Func<CancellationToken, Task<CachedAnswer>> read, Admission admission, CancellationToken stopping)
     {
         try
         {
             var answer = await read(stopping);
-            Keep(key, answer);
+            if (admission == Admission.FirstRead || WasReadBefore(key))
+            {
+                Keep(key, answer);
+            }
+
             return answer;
         }
         finally
         {
             _reading.TryRemove(key, out _);
         }
+    }
+
+    /// <summary>Whether <paramref name="key"/> was read before under <see cref="Admission.SecondRead"/>; remembers that it now was.</summary>
+    private bool WasReadBefore(AnswerKey key)
+    {
+        var hash = key.GetHashCode();
+        return Interlocked.Exchange(ref _readOnce[(uint)hash % ReadOnceSlots], hash) == hash;
     }
 
     private void Drop(LinkedListNode<Entry> node)
@@ -126,6 +150,20 @@ public sealed class AnswerCache(CacheSettings settings)
         answer.Body.Length + (2L * (key.Request.Length + answer.StrongTag.Length + answer.WeakTag.Length)) + EntryOverheadBytes;
 
     private sealed record Entry(AnswerKey Key, CachedAnswer Answer, long Cost);
+}
+
+/// <summary>When <see cref="AnswerCache"/> keeps an answer it read.</summary>
+public enum Admission
+{
+    /// <summary>At once: answers that many requests share (lists, counts, status).</summary>
+    FirstRead,
+
+    /// <summary>
+    /// When the same request is read again within its version: answers of a key space far larger than the
+    /// cache (one workflow among hundreds of thousands), so a walk through all of them neither flushes the
+    /// answers clients do repeat nor fills the heap with answers nobody asks for twice.
+    /// </summary>
+    SecondRead,
 }
 
 /// <summary>One answer of one data version: <paramref name="Request"/> names the endpoint and its (normalized) parameters.</summary>

@@ -18,15 +18,22 @@ public sealed class CachedAnswers(AnswerCache cache, DataVersionProbe versions, 
         new CachedJsonResult(await AnswerAsync(
             request,
             async token => new CachedAnswer(JsonSerializer.SerializeToUtf8Bytes(await read(token), json.Value.SerializerOptions)),
+            Admission.FirstRead,
             cancellationToken));
 
-    /// <summary>As <see cref="GetAsync{T}"/> for a resource that may not exist; "does not exist" is kept too.</summary>
+    /// <summary>
+    /// As <see cref="GetAsync{T}"/> for one resource among very many, which may not exist ("does not exist" is
+    /// kept too), kept from the second read of its request on (<see cref="Admission.SecondRead"/>).
+    /// </summary>
     /// <param name="read">Reads the answer as JSON; null when the resource does not exist.</param>
     /// <returns>The answer, or null when the resource does not exist.</returns>
     public async Task<IResult?> FindAsync(string request, Func<CancellationToken, Task<byte[]?>> read, CancellationToken cancellationToken)
     {
         var answer = await AnswerAsync(
-            request, async token => await read(token) is { } body ? new CachedAnswer(body) : CachedAnswer.Missing, cancellationToken);
+            request,
+            async token => await read(token) is { } body ? new CachedAnswer(body) : CachedAnswer.Missing,
+            Admission.SecondRead,
+            cancellationToken);
         return answer.IsMissing ? null : new CachedJsonResult(answer);
     }
 
@@ -42,12 +49,13 @@ public sealed class CachedAnswers(AnswerCache cache, DataVersionProbe versions, 
                 var page = await read(token);
                 return new CachedAnswer(JsonSerializer.SerializeToUtf8Bytes(page.Items, json.Value.SerializerOptions), page.Next);
             },
+            Admission.FirstRead,
             cancellationToken));
 
-    private async Task<CachedAnswer> AnswerAsync(string request, Func<CancellationToken, Task<CachedAnswer>> read, CancellationToken cancellationToken)
+    private async Task<CachedAnswer> AnswerAsync(
+        string request, Func<CancellationToken, Task<CachedAnswer>> read, Admission admission, CancellationToken cancellationToken)
     {
         var version = await versions.CurrentAsync(cancellationToken);
-        return await cache.GetOrReadAsync(new AnswerKey(version, request), read, lifetime.ApplicationStopped, cancellationToken);
+        return await cache.GetOrReadAsync(new AnswerKey(version, request), read, admission, lifetime.ApplicationStopped, cancellationToken);
     }
-
 }

@@ -14,85 +14,99 @@ namespace Query.Api.Workflows;
 ///  "anomalies":[…as stored]}
 /// </code>
 /// Strings are escaped with the encoder of the API's JSON options, as every other answer is, stored JSON included.
+/// One instance writes the answers of one batch, one after the other, into the same buffer.
 /// </summary>
-internal static class WorkflowDetailJson
+internal sealed class WorkflowDetailJson : IDisposable
 {
-    // Column numbers of WorkflowQueries.SelectOneWithTimeline.
+    // Column numbers of WorkflowQueries.SelectWithTimelines.
     private const int WorkflowId = 0, Status = 1, Phase = 2, Initiator = 3, StartedAt = 4, CompletedAt = 5, FailureReason = 6,
         SettledTotal = 7, Decisions = 8, Settlements = 9, Anomalies = 10, EventType = 11, BlockNumber = 12, TransactionIndex = 13,
         LogIndex = 14, TxHash = 15, TxSender = 16, BlockHash = 17, BlockTimestamp = 18, Payload = 19;
 
-    /// <param name="reader">Positioned on the first row.</param>
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
+
     /// <param name="options">The writer options of the API's JSON options (their encoder).</param>
-    public static async Task<byte[]> WriteAsync(NpgsqlDataReader reader, JsonWriterOptions options, CancellationToken cancellationToken)
+    public WorkflowDetailJson(JsonWriterOptions options) => _json = new Utf8JsonWriter(_buffer, options);
+
+    /// <summary>Writes the answer of the workflow on the reader's row, reading on through the rows of its timeline.</summary>
+    /// <param name="reader">Positioned on the workflow's first row; its rows come grouped by workflow.</param>
+    /// <returns>The answer, and whether the reader now stands on the first row of another workflow (false at the end).</returns>
+    public async Task<(byte[] Answer, bool OnNextWorkflow)> WriteAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        await using (var json = new Utf8JsonWriter(buffer, options))
+        _buffer.ResetWrittenCount();
+        _json.Reset();
+        var workflowId = reader.GetString(WorkflowId);
+        bool onNextWorkflow;
+        _json.WriteStartObject();
+        _json.WriteStartObject("workflow");
+        _json.WriteString("workflowId", workflowId);
+        _json.WriteString("status", reader.GetString(Status));
+        _json.WriteString("phase", reader.GetString(Phase));
+        WriteNullableString(_json, "initiator", reader, Initiator);
+        WriteNullableNumber(_json, "startedAt", reader, StartedAt);
+        WriteNullableNumber(_json, "completedAt", reader, CompletedAt);
+        WriteNullableString(_json, "failureReason", reader, FailureReason);
+        _json.WriteString("settledTotal", reader.GetString(SettledTotal));
+        _json.WriteEndObject();
+
+        var anomalies = reader.GetString(Anomalies);
+        WriteItems(_json, "decisions", reader.GetString(Decisions), static (json, decision) =>
         {
-            json.WriteStartObject();
-            json.WriteStartObject("workflow");
-            json.WriteString("workflowId", reader.GetString(WorkflowId));
-            json.WriteString("status", reader.GetString(Status));
-            json.WriteString("phase", reader.GetString(Phase));
-            WriteNullableString(json, "initiator", reader, Initiator);
-            WriteNullableNumber(json, "startedAt", reader, StartedAt);
-            WriteNullableNumber(json, "completedAt", reader, CompletedAt);
-            WriteNullableString(json, "failureReason", reader, FailureReason);
-            json.WriteString("settledTotal", reader.GetString(SettledTotal));
-            json.WriteEndObject();
+            json.WriteBoolean("approved", decision.TryGetProperty("approved", out var approved) && approved.GetBoolean());
+            WriteStoredString(json, "reason", decision);
+            WriteStoredNumber(json, "timestamp", decision);
+        });
+        WriteItems(_json, "settlements", reader.GetString(Settlements), static (json, settlement) =>
+        {
+            WriteStoredString(json, "from", settlement);
+            WriteStoredString(json, "to", settlement);
+            WriteStoredString(json, "amount", settlement);
+            WriteStoredNumber(json, "timestamp", settlement);
+        });
 
-            var anomalies = reader.GetString(Anomalies);
-            WriteItems(json, "decisions", reader.GetString(Decisions), static (json, decision) =>
+        _json.WriteStartArray("events");
+        if (!reader.IsDBNull(EventType))
+        {
+            do
             {
-                json.WriteBoolean("approved", decision.TryGetProperty("approved", out var approved) && approved.GetBoolean());
-                WriteStoredString(json, "reason", decision);
-                WriteStoredNumber(json, "timestamp", decision);
-            });
-            WriteItems(json, "settlements", reader.GetString(Settlements), static (json, settlement) =>
-            {
-                WriteStoredString(json, "from", settlement);
-                WriteStoredString(json, "to", settlement);
-                WriteStoredString(json, "amount", settlement);
-                WriteStoredNumber(json, "timestamp", settlement);
-            });
-
-            json.WriteStartArray("events");
-            if (!reader.IsDBNull(EventType))
-            {
-                do
+                _json.WriteStartObject();
+                _json.WriteString("eventType", reader.GetString(EventType));
+                _json.WriteNumber("blockNumber", reader.GetInt64(BlockNumber));
+                _json.WriteNumber("transactionIndex", reader.GetInt32(TransactionIndex));
+                _json.WriteNumber("logIndex", reader.GetInt32(LogIndex));
+                _json.WriteString("txHash", reader.GetString(TxHash));
+                WriteNullableString(_json, "txSender", reader, TxSender);
+                _json.WriteString("blockHash", reader.GetString(BlockHash));
+                _json.WriteNumber("blockTimestamp", reader.GetInt64(BlockTimestamp));
+                _json.WritePropertyName("payload");
+                using (var payload = JsonDocument.Parse(reader.GetString(Payload)))
                 {
-                    json.WriteStartObject();
-                    json.WriteString("eventType", reader.GetString(EventType));
-                    json.WriteNumber("blockNumber", reader.GetInt64(BlockNumber));
-                    json.WriteNumber("transactionIndex", reader.GetInt32(TransactionIndex));
-                    json.WriteNumber("logIndex", reader.GetInt32(LogIndex));
-                    json.WriteString("txHash", reader.GetString(TxHash));
-                    WriteNullableString(json, "txSender", reader, TxSender);
-                    json.WriteString("blockHash", reader.GetString(BlockHash));
-                    json.WriteNumber("blockTimestamp", reader.GetInt64(BlockTimestamp));
-                    json.WritePropertyName("payload");
-                    using (var payload = JsonDocument.Parse(reader.GetString(Payload)))
-                    {
-                        payload.RootElement.WriteTo(json);
-                    }
-
-                    json.WriteEndObject();
+                    payload.RootElement.WriteTo(_json);
                 }
-                while (await reader.ReadAsync(cancellationToken));
-            }
 
-            json.WriteEndArray();
-            json.WritePropertyName("anomalies");
-            using (var stored = JsonDocument.Parse(anomalies))
-            {
-                stored.RootElement.WriteTo(json);
+                _json.WriteEndObject();
             }
-
-            json.WriteEndObject();
+            while ((onNextWorkflow = await reader.ReadAsync(cancellationToken)) && reader.GetString(WorkflowId) == workflowId);
+        }
+        else
+        {
+            onNextWorkflow = await reader.ReadAsync(cancellationToken);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        _json.WriteEndArray();
+        _json.WritePropertyName("anomalies");
+        using (var stored = JsonDocument.Parse(anomalies))
+        {
+            stored.RootElement.WriteTo(_json);
+        }
+
+        _json.WriteEndObject();
+        _json.Flush();
+        return (_buffer.WrittenSpan.ToArray(), onNextWorkflow);
     }
+
+    public void Dispose() => _json.Dispose();
 
     /// <summary>An array of the stored JSON column, each item rewritten with exactly the API's properties.</summary>
     private static void WriteItems(Utf8JsonWriter json, string name, string stored, Action<Utf8JsonWriter, JsonElement> writeProperties)

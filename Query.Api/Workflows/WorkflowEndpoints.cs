@@ -36,7 +36,7 @@ public static class WorkflowEndpoints
         app.MapGet("/workflows/{id}", async (
             string id,
             IValidator<WorkflowIdRequest> validator,
-            WorkflowQueries queries,
+            WorkflowLookup lookup,
             CachedAnswers answers,
             CancellationToken cancellationToken) =>
         {
@@ -48,7 +48,7 @@ public static class WorkflowEndpoints
             }
 
             var workflow = await answers.FindAsync(
-                "/workflows/" + request.Normalized, token => queries.FindAsync(request.Normalized, token), cancellationToken);
+                "/workflows/" + request.Normalized, token => lookup.FindAsync(request.Normalized, token), cancellationToken);
             return workflow ?? Results.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Workflow not found",

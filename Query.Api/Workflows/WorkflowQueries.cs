@@ -9,8 +9,9 @@ using Query.Api.Database;
 namespace Query.Api.Workflows;
 
 /// <summary>
-/// The SQL behind /workflows: one statement, one round trip per answer, read column by column (no
-/// mapping by reflection). Npgsql prepares them on each connection after their second use.
+/// The SQL behind /workflows: one statement, one round trip per answer (per batch of answers, for
+/// <see cref="WorkflowLookup"/>), read column by column (no mapping by reflection). Npgsql prepares them
+/// on each connection after their second use.
 /// </summary>
 public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOptions> json)
 {
@@ -33,17 +34,18 @@ public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOpti
         LIMIT $9 OFFSET $10
         """;
 
-    // The workflow's row, repeated beside each of its events in canonical order (one row with null event
-    // columns when it has none): one statement, so row and timeline come from one snapshot.
-    private const string SelectOneWithTimeline = """
+    // Each workflow's row, repeated beside each of its events in canonical order (one row with null event
+    // columns when it has none), grouped by workflow: one statement for a batch of lookups, so every row
+    // and its timeline come from one snapshot.
+    private const string SelectWithTimelines = """
         SELECT w.workflow_id, w.status, w.phase, w.initiator, w.started_at, w.completed_at, w.failure_reason,
                w.settled_total::text, w.decisions::text, w.settlements::text, w.anomalies::text,
                e.event_type, e.block_number, e.transaction_index, e.log_index, e.tx_hash, e.tx_sender,
                e.block_hash, e.block_timestamp, e.payload::text
         FROM workflow_state w
         LEFT JOIN chain_event e ON e.workflow_id = w.workflow_id
-        WHERE w.workflow_id = $1
-        ORDER BY e.block_number, e.transaction_index, e.log_index
+        WHERE w.workflow_id = ANY($1)
+        ORDER BY w.workflow_id, e.block_number, e.transaction_index, e.log_index
         """;
 
     /// <summary>The statement of one page (plus one row) of <paramref name="request"/>.</summary>
@@ -88,13 +90,26 @@ public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOpti
 
     private JsonWriterOptions WriterOptions => new() { Encoder = json.Value.SerializerOptions.Encoder };
 
-    /// <returns>The workflow's answer as JSON (<see cref="WorkflowDetailJson"/>), or null when no such workflow was observed.</returns>
-    public async Task<byte[]?> FindAsync(string workflowId, CancellationToken cancellationToken)
+    /// <summary>The statement that reads the workflows <paramref name="workflowIds"/> with their timelines.</summary>
+    public static SqlStatement DetailStatement(string[] workflowIds) =>
+        new(SelectWithTimelines, [new NpgsqlParameter<string[]> { TypedValue = workflowIds }]);
+
+    /// <param name="workflowIds">Normalized workflow ids, each once.</param>
+    /// <returns>The answer of each observed workflow as JSON (<see cref="WorkflowDetailJson"/>), by id; ids never observed are absent.</returns>
+    public async Task<Dictionary<string, byte[]>> FindAsync(string[] workflowIds, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(SelectOneWithTimeline);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflowId });
+        var answers = new Dictionary<string, byte[]>(workflowIds.Length);
+        await using var command = DetailStatement(workflowIds).CreateCommand(database);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? await WorkflowDetailJson.WriteAsync(reader, WriterOptions, cancellationToken) : null;
+        using var writer = new WorkflowDetailJson(WriterOptions);
+        var onWorkflow = await reader.ReadAsync(cancellationToken);
+        while (onWorkflow)
+        {
+            var workflowId = reader.GetString(0);
+            (answers[workflowId], onWorkflow) = await writer.WriteAsync(reader, cancellationToken);
+        }
+
+        return answers;
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);

@@ -78,7 +78,7 @@ public sealed class AnswerCacheTests
         var reading = new TaskCompletionSource<CachedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var waiting = Enumerable.Range(0, 10)
-            .Select(_ => cache.GetOrReadAsync(Key("/stats"), _ => { Interlocked.Increment(ref reads); return reading.Task; }, CancellationToken.None, CancellationToken.None))
+            .Select(_ => cache.GetOrReadAsync(Key("/stats"), _ => { Interlocked.Increment(ref reads); return reading.Task; }, Admission.FirstRead, CancellationToken.None, CancellationToken.None))
             .ToList();
         reading.SetResult(Answer("{}"));
         var answers = await Task.WhenAll(waiting);
@@ -97,15 +97,70 @@ public sealed class AnswerCacheTests
         var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
 
         Assert.ThrowsAsync<TimeoutException>(() => cache.GetOrReadAsync(
-            Key("/stats"), _ => Task.FromException<CachedAnswer>(new TimeoutException("database down")), CancellationToken.None, CancellationToken.None));
+            Key("/stats"), _ => Task.FromException<CachedAnswer>(new TimeoutException("database down")), Admission.FirstRead, CancellationToken.None, CancellationToken.None));
         var countAfterFailure = cache.Count;
-        var read = await cache.GetOrReadAsync(Key("/stats"), _ => Task.FromResult(Answer("{}")), CancellationToken.None, CancellationToken.None);
+        var read = await cache.GetOrReadAsync(Key("/stats"), _ => Task.FromResult(Answer("{}")), Admission.FirstRead, CancellationToken.None, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(countAfterFailure, Is.Zero);
             Assert.That(Encoding.UTF8.GetString(read.Body), Is.EqualTo("{}"));
         });
+    }
+
+    [Test]
+    public async Task GetOrRead_SecondReadAdmission_KeepsTheAnswerFromItsSecondReadOn()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        var reads = 0;
+        Task<CachedAnswer> Read(CancellationToken _)
+        {
+            reads++;
+            return Task.FromResult(Answer("{}"));
+        }
+
+        await cache.GetOrReadAsync(Key("/workflows/0x01"), Read, Admission.SecondRead, CancellationToken.None, CancellationToken.None);
+        var keptAfterOneRead = cache.TryGet(Key("/workflows/0x01"), out _);
+        await cache.GetOrReadAsync(Key("/workflows/0x01"), Read, Admission.SecondRead, CancellationToken.None, CancellationToken.None);
+        await cache.GetOrReadAsync(Key("/workflows/0x01"), Read, Admission.SecondRead, CancellationToken.None, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keptAfterOneRead, Is.False);
+            Assert.That(reads, Is.EqualTo(2), "the third request is answered from the cache");
+            Assert.That(cache.TryGet(Key("/workflows/0x01"), out _), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task GetOrRead_SecondReadAdmission_ManyRequestsReadOnce_KeepNothingAndLeaveTheKeptAnswers()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        cache.Keep(Key("/stats"), Answer("{}"));
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            await cache.GetOrReadAsync(
+                Key($"/workflows/{i}"), _ => Task.FromResult(Answer("{}")), Admission.SecondRead, CancellationToken.None, CancellationToken.None);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cache.Count, Is.LessThan(10), "only a key whose hash another key read before has could be kept");
+            Assert.That(cache.TryGet(Key("/stats"), out _), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task GetOrRead_SecondReadOfAnotherVersion_IsAFirstReadAgain()
+    {
+        var cache = new AnswerCache(new CacheSettings(Capacity, TimeSpan.Zero));
+        var next = new AnswerKey(Version with { CheckpointRowVersion = Version.CheckpointRowVersion + 1 }, "/workflows/0x01");
+
+        await cache.GetOrReadAsync(Key("/workflows/0x01"), _ => Task.FromResult(Answer("{}")), Admission.SecondRead, CancellationToken.None, CancellationToken.None);
+        await cache.GetOrReadAsync(next, _ => Task.FromResult(Answer("{}")), Admission.SecondRead, CancellationToken.None, CancellationToken.None);
+
+        Assert.That(cache.TryGet(next, out _), Is.False);
     }
 
     private static AnswerKey Key(string request) => new(Version, request);

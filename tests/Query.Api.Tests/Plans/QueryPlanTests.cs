@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using NUnit.Framework;
 using Query.Api.Database;
 using Query.Api.Stats;
+using Query.Api.Tests.Support;
 using Query.Api.Workflows;
 using TestSupport;
 
@@ -71,6 +72,11 @@ public sealed class QueryPlanTests
 
         await AssertIndexedAsync(TimelineEndpoints.TimelineStatement(new TimelineSpan(bucket, seconds, first, count)));
     }
+
+    [TestCase(1)]
+    [TestCase(WorkflowLookup.MaxBatchSize)]
+    public async Task Detail_UsesIndexesOnly(int ids) =>
+        await AssertIndexedAsync(WorkflowQueries.DetailStatement([.. Enumerable.Range(0, ids).Select(i => Seed.WorkflowId($"planned {i}"))]));
 
     private async Task AssertIndexedAsync(SqlStatement statement)
     {
