@@ -127,13 +127,14 @@ public sealed class WorkflowLookupTests
     /// <summary>A <see cref="WorkflowLookup"/> over its own data source, counting the lookup statements that data source ran.</summary>
     private sealed class Lookups : ILoggerProvider, ILogger, IAsyncDisposable
     {
+        private readonly ILoggerFactory _logging;
         private readonly NpgsqlDataSource _database;
         private int _statements;
 
         public Lookups(NpgsqlConnectionStringBuilder connection)
         {
-            var logging = LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
-            _database = new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(logging).Build();
+            _logging = LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
+            _database = new NpgsqlDataSourceBuilder(connection.ConnectionString).UseLoggerFactory(_logging).Build();
             var queries = new WorkflowQueries(_database, Options.Create(new JsonOptions()));
             Lookup = new WorkflowLookup(queries, new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance));
         }
@@ -158,8 +159,13 @@ public sealed class WorkflowLookupTests
             }
         }
 
-        public ValueTask DisposeAsync() => _database.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await _database.DisposeAsync();
+            _logging.Dispose();
+        }
 
+        // Disposed by its logger factory, which DisposeAsync disposes: nothing of its own to release.
         void IDisposable.Dispose()
         {
         }
