@@ -30,13 +30,14 @@ internal sealed class WorkflowDetailJson : IDisposable
     public WorkflowDetailJson(JsonWriterOptions options) => _json = new Utf8JsonWriter(_buffer, options);
 
     /// <summary>Writes the answer of the workflow on the reader's row, reading on through the rows of its timeline.</summary>
-    /// <param name="reader">Positioned on the workflow's first row; its rows come grouped by workflow.</param>
+    /// <param name="reader">Positioned on the first row of <paramref name="workflowId"/>; its rows come grouped by workflow.</param>
+    /// <param name="workflowId">The id on that row, as the caller read it.</param>
     /// <returns>The answer, and whether the reader now stands on the first row of another workflow (false at the end).</returns>
-    public async Task<(byte[] Answer, bool OnNextWorkflow)> WriteAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    public async Task<(byte[] Answer, bool OnNextWorkflow)> WriteAsync(
+        NpgsqlDataReader reader, string workflowId, CancellationToken cancellationToken)
     {
         _buffer.ResetWrittenCount();
         _json.Reset();
-        var workflowId = reader.GetString(WorkflowId);
         bool onNextWorkflow;
         _json.WriteStartObject();
         _json.WriteStartObject("workflow");

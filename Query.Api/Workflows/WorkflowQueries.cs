@@ -106,7 +106,7 @@ public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOpti
         while (onWorkflow)
         {
             var workflowId = reader.GetString(0);
-            (answers[workflowId], onWorkflow) = await writer.WriteAsync(reader, cancellationToken);
+            (answers[workflowId], onWorkflow) = await writer.WriteAsync(reader, workflowId, cancellationToken);
         }
 
         return answers;
