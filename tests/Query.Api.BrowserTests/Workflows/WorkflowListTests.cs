@@ -91,6 +91,26 @@ public sealed class WorkflowListTests : DashboardTest
         Assert.That(await ListLoadsAsync(), Is.EqualTo(loads), "nothing was asked of the API");
     }
 
-    private static string DateTimeInput(long unixSeconds) =>
-        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+    [Test]
+    public async Task AStartOnAWholeMinute_IsAskedForAtThatSecond()
+    {
+        var start = new DateTimeOffset(2026, 11, 29, 20, 56, 0, TimeSpan.Zero);
+        await OpenListAsync();
+        await Page.GetByLabel("Started from (UTC)").FillAsync(DateTimeInput(start.ToUnixTimeSeconds()));
+        var loads = await ListLoadsAsync();
+        await Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await WaitForListLoadAsync(loads);
+
+        await Expect(Page).ToHaveURLAsync(new Regex($"startedFrom={start.ToUnixTimeSeconds()}(&|$)"));
+        await Expect(Page.GetByLabel("Started from (UTC)")).ToHaveValueAsync("2026-11-29T20:56");
+    }
+
+    // Chromium writes a datetime-local value without ":00" seconds, and Playwright refuses a fill whose text the input
+    // does not keep as typed ("Malformed value"), so a whole minute is typed the way the browser writes it.
+    private static string DateTimeInput(long unixSeconds)
+    {
+        var utc = DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime;
+        var format = utc.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss";
+        return utc.ToString(format, CultureInfo.InvariantCulture);
+    }
 }
