@@ -26,6 +26,12 @@ internal sealed class WorkflowDetailJson : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json;
 
+    // Where column values are read to, as the UTF-8 the rows carry, so that no string is made of them; the
+    // anomalies wait in their own buffer while the workflow's events are written.
+    private byte[] _text = new byte[1024];
+    private byte[] _anomalies = new byte[256];
+    private byte[] _workflowId = new byte[66];
+
     /// <param name="options">The writer options of the API's JSON options (their encoder).</param>
     public WorkflowDetailJson(JsonWriterOptions options) => _json = new Utf8JsonWriter(_buffer, options);
 
@@ -38,57 +44,55 @@ internal sealed class WorkflowDetailJson : IDisposable
     {
         _buffer.ResetWrittenCount();
         _json.Reset();
-        bool onNextWorkflow;
+        var idLength = Read(reader, WorkflowId, ref _workflowId).Length;
         _json.WriteStartObject();
-        _json.WriteStartObject("workflow");
-        _json.WriteString("workflowId", workflowId);
-        _json.WriteString("status", reader.GetString(Status));
-        _json.WriteString("phase", reader.GetString(Phase));
-        WriteNullableString(_json, "initiator", reader, Initiator);
-        WriteNullableNumber(_json, "startedAt", reader, StartedAt);
-        WriteNullableNumber(_json, "completedAt", reader, CompletedAt);
-        WriteNullableString(_json, "failureReason", reader, FailureReason);
-        _json.WriteString("settledTotal", reader.GetString(SettledTotal));
+        _json.WriteStartObject("workflow"u8);
+        _json.WriteString("workflowId"u8, workflowId);
+        _json.WriteString("status"u8, Text(reader, Status).Span);
+        _json.WriteString("phase"u8, Text(reader, Phase).Span);
+        WriteNullableText("initiator"u8, reader, Initiator);
+        WriteNullableNumber("startedAt"u8, reader, StartedAt);
+        WriteNullableNumber("completedAt"u8, reader, CompletedAt);
+        WriteNullableText("failureReason"u8, reader, FailureReason);
+        _json.WriteString("settledTotal"u8, Text(reader, SettledTotal).Span);
         _json.WriteEndObject();
 
-        var anomalies = reader.GetString(Anomalies);
-        WriteItems(_json, "decisions", reader.GetString(Decisions), static (json, decision) =>
+        var anomalies = Read(reader, Anomalies, ref _anomalies);
+        WriteItems("decisions"u8, Text(reader, Decisions), static (json, decision) =>
         {
-            json.WriteBoolean("approved", decision.TryGetProperty("approved", out var approved) && approved.GetBoolean());
-            WriteStoredString(json, "reason", decision);
-            WriteStoredNumber(json, "timestamp", decision);
+            json.WriteBoolean("approved"u8, decision.TryGetProperty("approved"u8, out var approved) && approved.GetBoolean());
+            WriteStoredString(json, "reason"u8, decision);
+            WriteStoredNumber(json, "timestamp"u8, decision);
         });
-        WriteItems(_json, "settlements", reader.GetString(Settlements), static (json, settlement) =>
+        WriteItems("settlements"u8, Text(reader, Settlements), static (json, settlement) =>
         {
-            WriteStoredString(json, "from", settlement);
-            WriteStoredString(json, "to", settlement);
-            WriteStoredString(json, "amount", settlement);
-            WriteStoredNumber(json, "timestamp", settlement);
+            WriteStoredString(json, "from"u8, settlement);
+            WriteStoredString(json, "to"u8, settlement);
+            WriteStoredString(json, "amount"u8, settlement);
+            WriteStoredNumber(json, "timestamp"u8, settlement);
         });
 
-        _json.WriteStartArray("events");
+        bool onNextWorkflow;
+        _json.WriteStartArray("events"u8);
         if (!reader.IsDBNull(EventType))
         {
             do
             {
                 _json.WriteStartObject();
-                _json.WriteString("eventType", reader.GetString(EventType));
-                _json.WriteNumber("blockNumber", reader.GetInt64(BlockNumber));
-                _json.WriteNumber("transactionIndex", reader.GetInt32(TransactionIndex));
-                _json.WriteNumber("logIndex", reader.GetInt32(LogIndex));
-                _json.WriteString("txHash", reader.GetString(TxHash));
-                WriteNullableString(_json, "txSender", reader, TxSender);
-                _json.WriteString("blockHash", reader.GetString(BlockHash));
-                _json.WriteNumber("blockTimestamp", reader.GetInt64(BlockTimestamp));
-                _json.WritePropertyName("payload");
-                using (var payload = JsonDocument.Parse(reader.GetString(Payload)))
-                {
-                    payload.RootElement.WriteTo(_json);
-                }
-
+                _json.WriteString("eventType"u8, Text(reader, EventType).Span);
+                _json.WriteNumber("blockNumber"u8, reader.GetInt64(BlockNumber));
+                _json.WriteNumber("transactionIndex"u8, reader.GetInt32(TransactionIndex));
+                _json.WriteNumber("logIndex"u8, reader.GetInt32(LogIndex));
+                _json.WriteString("txHash"u8, Text(reader, TxHash).Span);
+                WriteNullableText("txSender"u8, reader, TxSender);
+                _json.WriteString("blockHash"u8, Text(reader, BlockHash).Span);
+                _json.WriteNumber("blockTimestamp"u8, reader.GetInt64(BlockTimestamp));
+                _json.WritePropertyName("payload"u8);
+                WriteStoredJson(Text(reader, Payload));
                 _json.WriteEndObject();
             }
-            while ((onNextWorkflow = await reader.ReadAsync(cancellationToken)) && reader.GetString(WorkflowId) == workflowId);
+            while ((onNextWorkflow = await reader.ReadAsync(cancellationToken))
+                   && Text(reader, WorkflowId).Span.SequenceEqual(_workflowId.AsSpan(0, idLength)));
         }
         else
         {
@@ -96,12 +100,8 @@ internal sealed class WorkflowDetailJson : IDisposable
         }
 
         _json.WriteEndArray();
-        _json.WritePropertyName("anomalies");
-        using (var stored = JsonDocument.Parse(anomalies))
-        {
-            stored.RootElement.WriteTo(_json);
-        }
-
+        _json.WritePropertyName("anomalies"u8);
+        WriteStoredJson(anomalies);
         _json.WriteEndObject();
         _json.Flush();
         return (_buffer.WrittenSpan.ToArray(), onNextWorkflow);
@@ -109,57 +109,82 @@ internal sealed class WorkflowDetailJson : IDisposable
 
     public void Dispose() => _json.Dispose();
 
-    /// <summary>An array of the stored JSON column, each item rewritten with exactly the API's properties.</summary>
-    private static void WriteItems(Utf8JsonWriter json, string name, string stored, Action<Utf8JsonWriter, JsonElement> writeProperties)
+    /// <summary>A text column's value as UTF-8, valid until the next column is read this way.</summary>
+    private ReadOnlyMemory<byte> Text(NpgsqlDataReader reader, int column) => Read(reader, column, ref _text);
+
+    // Every column read as text is text in the statement (JSON and numeric cast to it), and text comes in the
+    // database's encoding, UTF-8, so the column's bytes are the UTF-8 of the value.
+    private static ReadOnlyMemory<byte> Read(NpgsqlDataReader reader, int column, ref byte[] buffer)
+    {
+        var length = (int)reader.GetBytes(column, 0, null, 0, 0);
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        }
+
+        reader.GetBytes(column, 0, buffer, 0, length);
+        return buffer.AsMemory(0, length);
+    }
+
+    /// <summary>Stored JSON rewritten through the writer, so its strings are escaped like the rest of the answer.</summary>
+    private void WriteStoredJson(ReadOnlyMemory<byte> stored)
     {
         using var document = JsonDocument.Parse(stored);
-        json.WriteStartArray(name);
+        document.RootElement.WriteTo(_json);
+    }
+
+    /// <summary>An array of the stored JSON column, each item rewritten with exactly the API's properties.</summary>
+    private void WriteItems(ReadOnlySpan<byte> name, ReadOnlyMemory<byte> stored, Action<Utf8JsonWriter, JsonElement> writeProperties)
+    {
+        using var document = JsonDocument.Parse(stored);
+        _json.WriteStartArray(name);
         foreach (var item in document.RootElement.EnumerateArray())
         {
-            json.WriteStartObject();
-            writeProperties(json, item);
-            json.WriteEndObject();
+            _json.WriteStartObject();
+            writeProperties(_json, item);
+            _json.WriteEndObject();
         }
 
-        json.WriteEndArray();
+        _json.WriteEndArray();
     }
 
-    private static void WriteStoredString(Utf8JsonWriter json, string name, JsonElement item)
+    private static void WriteStoredString(Utf8JsonWriter json, ReadOnlySpan<byte> name, JsonElement item)
     {
+        json.WritePropertyName(name);
         if (item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
         {
-            json.WriteString(name, value.GetString());
+            value.WriteTo(json);
         }
         else
         {
-            json.WriteNull(name);
+            json.WriteNullValue();
         }
     }
 
-    private static void WriteStoredNumber(Utf8JsonWriter json, string name, JsonElement item) =>
+    private static void WriteStoredNumber(Utf8JsonWriter json, ReadOnlySpan<byte> name, JsonElement item) =>
         json.WriteNumber(name, item.TryGetProperty(name, out var value) ? value.GetInt64() : 0);
 
-    private static void WriteNullableString(Utf8JsonWriter json, string name, NpgsqlDataReader reader, int column)
+    private void WriteNullableText(ReadOnlySpan<byte> name, NpgsqlDataReader reader, int column)
     {
         if (reader.IsDBNull(column))
         {
-            json.WriteNull(name);
+            _json.WriteNull(name);
         }
         else
         {
-            json.WriteString(name, reader.GetString(column));
+            _json.WriteString(name, Text(reader, column).Span);
         }
     }
 
-    private static void WriteNullableNumber(Utf8JsonWriter json, string name, NpgsqlDataReader reader, int column)
+    private void WriteNullableNumber(ReadOnlySpan<byte> name, NpgsqlDataReader reader, int column)
     {
         if (reader.IsDBNull(column))
         {
-            json.WriteNull(name);
+            _json.WriteNull(name);
         }
         else
         {
-            json.WriteNumber(name, reader.GetInt64(column));
+            _json.WriteNumber(name, reader.GetInt64(column));
         }
     }
 }
