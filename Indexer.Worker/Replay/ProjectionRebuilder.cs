@@ -42,6 +42,13 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         IndexerMetrics.Replay(0, total);
         logger.LogInformation("Replay started: rebuilding workflow_state from {Total} events", total);
 
+        if (total == 0)
+        {
+            // The projection of an empty log is an empty table: emptied in place, not built and swapped in.
+            await ProjectionSwap.EmptyLiveAsync(writing, RebuildTable.Name, cancellationToken);
+            return await FinishAsync(new ReplayResult(0, 0, clock.Elapsed));
+        }
+
         await RebuildTable.CreateAsync(writing, cancellationToken);
         var progress = new ReplayProgress(total, clock, ProgressInterval);
         var batches = Channel.CreateBounded<List<WorkflowState>>(
@@ -53,15 +60,19 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
 
         await RebuildTable.AddIndexesAsync(writing, cancellationToken);
         await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
-        var result = new ReplayResult(await folding, await copying, clock.Elapsed);
-        span?.SetTag("x402.events", result.Events);
-        IndexerMetrics.Replay(result.Events, total);
-        span?.SetTag("x402.workflows", result.Workflows);
-        await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
-        logger.LogInformation(
-            "Replay done: {Events} events into {Workflows} workflows in {Seconds:F2} s ({Rate:F0} events/s)",
-            result.Events, result.Workflows, result.Elapsed.TotalSeconds, result.EventsPerSecond);
-        return result;
+        return await FinishAsync(new ReplayResult(await folding, await copying, clock.Elapsed));
+
+        async Task<ReplayResult> FinishAsync(ReplayResult result)
+        {
+            span?.SetTag("x402.events", result.Events);
+            IndexerMetrics.Replay(result.Events, total);
+            span?.SetTag("x402.workflows", result.Workflows);
+            await status.ReplayFinishedAsync(result.Events, result.EventsPerSecond, cancellationToken);
+            logger.LogInformation(
+                "Replay done: {Events} events into {Workflows} workflows in {Seconds:F2} s ({Rate:F0} events/s)",
+                result.Events, result.Workflows, result.Elapsed.TotalSeconds, result.EventsPerSecond);
+            return result;
+        }
 
         async Task ReportAsync(ReplayProgress tracker, CancellationToken token)
         {

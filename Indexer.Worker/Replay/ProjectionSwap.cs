@@ -8,7 +8,7 @@ namespace Indexer.Worker.Replay;
 /// <summary>
 /// Replaces workflow_state by a freshly built table in one transaction. The new table's indexes get
 /// the old ones' names back (matched by definition), so the schema looks exactly as the migrations made it.
-/// Listeners are notified of the swap when it commits.
+/// The projection of an empty log is emptied in place instead. Listeners are notified when either commits.
 /// </summary>
 internal static partial class ProjectionSwap
 {
@@ -20,6 +20,8 @@ internal static partial class ProjectionSwap
         """;
 
     private const string DropLive = "DROP TABLE workflow_state";
+
+    private const string DeleteLive = "DELETE FROM workflow_state";
 
     private const string GrantReaders = "GRANT SELECT ON workflow_state TO x402_reader";
 
@@ -42,6 +44,18 @@ internal static partial class ProjectionSwap
         }
 
         await Execute(connection, GrantReaders, cancellationToken);
+        await ChangeNotifier.NotifyAsync(connection, ChangeNotice.Replay(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Empties workflow_state in one transaction (and drops a staging table an interrupted replay left).</summary>
+    /// <param name="rebuilt">The worker's own staging table name, never input.</param>
+    public static async Task EmptyLiveAsync(NpgsqlConnection connection, string rebuilt, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Execute(connection, LockLive, cancellationToken);
+        await Execute(connection, DeleteLive, cancellationToken);
+        await Execute(connection, $"DROP TABLE IF EXISTS {rebuilt}", cancellationToken);
         await ChangeNotifier.NotifyAsync(connection, ChangeNotice.Replay(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -155,6 +155,31 @@ public sealed class BackfillTests
     }
 
     [Test]
+    public async Task ReplayCommand_EmptyLog_EmptiesAProjectionRowWithoutEvents()
+    {
+        var empty = await ObservedDatabase.CreateAsync();
+        await empty.ScalarAsync("""
+            WITH stale AS (
+                INSERT INTO workflow_state (workflow_id, status, phase, first_event_block, first_event_transaction_index,
+                    first_event_log_index, last_event_block, last_event_transaction_index, last_event_log_index, event_count,
+                    settled_total, decisions, settlements, anomalies)
+                VALUES ('0x' || repeat('ab', 32), 'running', 'started', 1, 0, 0, 1, 0, 0, 1, 0, '[]', '[]', '[]')
+                RETURNING 1)
+            SELECT count(*) FROM stale
+            """);
+
+        await using var worker = Processes.StartWorker(Processes.WorkerEnvironment(chain.Result, empty), "replay");
+        var exitCode = await worker.WaitForExitAsync(Processes.CatchUpTimeout);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(exitCode, Is.Zero, worker.Output);
+            Assert.That(worker.Output, Does.Contain("Replay done: 0 events into 0 workflows"));
+            Assert.That(await empty.ScalarAsync("SELECT count(*) FROM workflow_state"), Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task WorkerKilledMidBackfill_ResumesToTheSameLogAndProjection_WithoutDuplicates()
     {
         var crashed = await ObservedDatabase.CreateAsync();
