@@ -1,5 +1,6 @@
 using Indexer.Worker.EventLog;
 using Indexer.Worker.Ingestion;
+using Indexer.Worker.Operations;
 using Indexer.Worker.Replay;
 using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Status;
@@ -25,36 +26,40 @@ public sealed class IndexerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var replayed = false;
-        var failures = 0;
+        // The database went away, the lock with it, or a read broke mid-stream (a connection torn down under a COPY
+        // fails in many shapes): give up the lock and stand by for it again. Only corrupt data stops the worker.
+        var standByAgain = new RetryUntilStopped(
+            first: TimeSpan.FromMilliseconds(500),
+            ceiling: TimeSpan.FromSeconds(30),
+            jitter: 0,
+            retries: e => !stoppingToken.IsCancellationRequested && !CorruptData.Is(e),
+            onRetry: async (e, _, pause) =>
+            {
+                logger.LogWarning(
+                    "Stopped writing: {Reason}. Standing by for the writer lock in {PauseMs} ms", e.Message, (long)pause.TotalMilliseconds);
+                await TryMarkReplayFailedAsync(replayed, stoppingToken);
+            });
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await using var writer = await writerLock.AcquireAsync(stoppingToken);
-                try
+            await standByAgain.ExecuteAsync(
+                async token =>
                 {
-                    await status.BecameWriterAsync(stoppingToken);
-                    if (!replayed)
+                    while (!token.IsCancellationRequested)
                     {
-                        await rebuilder.RebuildAsync(writer.Connection, stoppingToken);
-                        replayed = true;
-                        replayCompletion.MarkDone();
-                    }
+                        await using var writer = await writerLock.AcquireAsync(token);
+                        await status.BecameWriterAsync(token);
+                        if (!replayed)
+                        {
+                            await rebuilder.RebuildAsync(writer.Connection, token);
+                            replayed = true;
+                            replayCompletion.MarkDone();
+                        }
 
-                    failures = 0;
-                    await follower.FollowAsync(writer, stoppingToken);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested && !CorruptData.Is(e))
-                {
-                    // The database went away, the lock with it, or a read broke mid-stream (a connection
-                    // torn down under a COPY fails in many shapes): give up the lock and try again later.
-                    var pause = TimeSpan.FromMilliseconds(Math.Min(30_000, 500 * Math.Pow(2, Math.Min(failures++, 6))));
-                    logger.LogWarning(
-                        "Stopped writing: {Reason}. Standing by for the writer lock in {PauseMs} ms", e.Message, (long)pause.TotalMilliseconds);
-                    await TryMarkReplayFailedAsync(replayed, stoppingToken);
-                    await Task.Delay(pause, stoppingToken);
-                }
-            }
+                        standByAgain.Progressed();
+                        await follower.FollowAsync(writer, token);
+                    }
+                },
+                stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -42,84 +42,97 @@ public sealed class ChainFollower(
         var progress = new IngestionProgress(logger, TimeSpan.FromMilliseconds(settings.ProgressLogIntervalMs));
         var pollInterval = TimeSpan.FromMilliseconds(settings.PollIntervalMs);
         var sizer = new RangeSizer(settings.MaxBlockRange, settings.MaxLogsPerRequest);
-        var failures = 0;
         ReorgDetectedException? reorg = null;
-
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var checkpoint = await CheckpointStore.GetAsync(writer.Connection)
-                    ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
-                IndexerMetrics.Indexed(checkpoint.LastBlock);
-                if (reorg is not null)
-                {
-                    await reorgs.RepairAsync(writer.Connection, checkpoint, reorg, cancellationToken);
-                    reorg = null;
-                    continue;
-                }
-
-                await using var ahead = new FetchAhead(
-                    fetcher, sizer, settings.ChainId, settings.NormalizedContractAddress, checkpoint.LastBlock + 1, settings.RpcConcurrency, logger, cancellationToken);
-                while (!cancellationToken.IsCancellationRequested)
-                {
-                    var head = await chain.GetHeadAsync(cancellationToken);
-                    var confirmed = head - settings.ConfirmationBlocks;
-                    await status.ChainAsync(head, confirmed, cancellationToken);
-                    IndexerMetrics.ChainSeen(head, confirmed);
-                    ahead.ExtendTo(confirmed);
-
-                    var committed = false;
-                    var clock = Stopwatch.StartNew();
-                    while (await ahead.NextAsync() is { } next)
-                    {
-                        var waited = clock.Elapsed;
-                        var unit = await CommitAsync(writer, checkpoint, next, ahead, cancellationToken);
-                        checkpoint = checkpoint with
-                        {
-                            LastBlock = unit.ToBlock,
-                            LastBlockHash = unit.ToBlockHash,
-                            EventCount = checkpoint.EventCount + unit.Events,
-                        };
-                        progress.Add(unit);
-                        IndexerMetrics.Indexed(checkpoint.LastBlock);
-                        logger.LogDebug(
-                            "Blocks {From}..{To}: {Events} events of {Ranges} range(s), waited {WaitMs} ms for the first, stored and committed in {CommitMs} ms",
-                            unit.FromBlock, unit.ToBlock, unit.Events, unit.Ranges,
-                            (long)waited.TotalMilliseconds, (long)(clock.Elapsed - waited).TotalMilliseconds);
-                        clock.Restart();
-                        committed = true;
-                        failures = 0;
-                        progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
-                    }
-
-                    if (!committed)
-                    {
-                        await CheckLastBlockIsCanonicalAsync(checkpoint, cancellationToken);
-                        await writer.EnsureLockAsync(cancellationToken);
-                        progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
-                        await Task.Delay(pollInterval, cancellationToken);
-                    }
-                }
-            }
-            catch (ReorgDetectedException detected)
-            {
-                reorg = detected;
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not WriterLockLostException)
+        // Whatever failed (node, database, a conflicting writer), the same range is tried again from the checkpoint
+        // as stored, after a growing pause; a writer that lost its lock stops writing instead.
+        var fromTheCheckpoint = new RetryUntilStopped(
+            first: TimeSpan.FromMilliseconds(250),
+            ceiling: TimeSpan.FromSeconds(30),
+            jitter: 0.25,
+            retries: e => !cancellationToken.IsCancellationRequested && e is not WriterLockLostException,
+            onRetry: (e, failures, pause) =>
             {
                 if (!writer.HoldsLock)
                 {
                     throw new WriterLockLostException(e);
                 }
 
-                // Whatever failed (node, database, a conflicting writer), the same range is tried again
-                // from the checkpoint as stored, after a growing pause.
-                var pause = Backoff(++failures);
                 logger.LogWarning(
                     "Ingestion paused after failure {Failures}: {Reason}. Retrying in {PauseMs} ms",
                     failures, RpcPipeline.Describe(e), (long)pause.TotalMilliseconds);
-                await Task.Delay(pause, cancellationToken);
+                return ValueTask.CompletedTask;
+            });
+
+        await fromTheCheckpoint.ExecuteAsync(
+            async token =>
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await FollowFromTheCheckpointAsync(token);
+                    }
+                    catch (ReorgDetectedException detected)
+                    {
+                        reorg = detected;
+                    }
+                }
+            },
+            cancellationToken);
+
+        async Task FollowFromTheCheckpointAsync(CancellationToken token)
+        {
+            var checkpoint = await CheckpointStore.GetAsync(writer.Connection)
+                ?? throw new CheckpointConflictException("The checkpoint row is missing; was the database reset under a running worker?");
+            IndexerMetrics.Indexed(checkpoint.LastBlock);
+            if (reorg is not null)
+            {
+                await reorgs.RepairAsync(writer.Connection, checkpoint, reorg, token);
+                reorg = null;
+                return;
+            }
+
+            await using var ahead = new FetchAhead(
+                fetcher, sizer, settings.ChainId, settings.NormalizedContractAddress, checkpoint.LastBlock + 1, settings.RpcConcurrency, logger, token);
+            while (!token.IsCancellationRequested)
+            {
+                var head = await chain.GetHeadAsync(token);
+                var confirmed = head - settings.ConfirmationBlocks;
+                await status.ChainAsync(head, confirmed, token);
+                IndexerMetrics.ChainSeen(head, confirmed);
+                ahead.ExtendTo(confirmed);
+
+                var committed = false;
+                var clock = Stopwatch.StartNew();
+                while (await ahead.NextAsync() is { } next)
+                {
+                    var waited = clock.Elapsed;
+                    var unit = await CommitAsync(writer, checkpoint, next, ahead, token);
+                    checkpoint = checkpoint with
+                    {
+                        LastBlock = unit.ToBlock,
+                        LastBlockHash = unit.ToBlockHash,
+                        EventCount = checkpoint.EventCount + unit.Events,
+                    };
+                    progress.Add(unit);
+                    IndexerMetrics.Indexed(checkpoint.LastBlock);
+                    logger.LogDebug(
+                        "Blocks {From}..{To}: {Events} events of {Ranges} range(s), waited {WaitMs} ms for the first, stored and committed in {CommitMs} ms",
+                        unit.FromBlock, unit.ToBlock, unit.Events, unit.Ranges,
+                        (long)waited.TotalMilliseconds, (long)(clock.Elapsed - waited).TotalMilliseconds);
+                    clock.Restart();
+                    committed = true;
+                    fromTheCheckpoint.Progressed();
+                    progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
+                }
+
+                if (!committed)
+                {
+                    await CheckLastBlockIsCanonicalAsync(checkpoint, token);
+                    await writer.EnsureLockAsync(token);
+                    progress.ReportIfDue(checkpoint.LastBlock, head, confirmed);
+                    await Task.Delay(pollInterval, token);
+                }
             }
         }
     }
@@ -189,11 +202,5 @@ public sealed class ChainFollower(
         {
             throw new ReorgDetectedException(checkpoint.LastBlock, checkpoint.LastBlockHash, canonical.Hash);
         }
-    }
-
-    private static TimeSpan Backoff(int failures)
-    {
-        var exponential = Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures - 1, 10)));
-        return TimeSpan.FromMilliseconds(exponential * (0.75 + (Random.Shared.NextDouble() * 0.5)));
     }
 }

@@ -1,9 +1,10 @@
-using System.Data;
 using Dapper;
 using Indexer.Worker.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Indexer.Worker.SingleWriter;
 
@@ -29,56 +30,59 @@ public sealed class WriterLock(
     public async Task<WriterSession> AcquireAsync(CancellationToken cancellationToken)
     {
         var pollInterval = TimeSpan.FromMilliseconds(options.Value.WriterLockPollMs);
+        // The database is down: back off, and say so on the first failure and now and then, not on every try.
+        var reconnect = new ResiliencePipelineBuilder<NpgsqlConnection>()
+            .AddRetry(new RetryStrategyOptions<NpgsqlConnection>
+            {
+                ShouldHandle = new PredicateBuilder<NpgsqlConnection>().Handle<NpgsqlException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = pollInterval,
+                MaxDelay = TimeSpan.FromSeconds(10),
+                UseJitter = false,
+                OnRetry = arguments =>
+                {
+                    var attempts = arguments.AttemptNumber + 1;
+                    if (attempts == 1 || attempts % 10 == 0)
+                    {
+                        logger.LogWarning("Cannot take the writer lock ({Attempts} attempts): {Reason}", attempts, arguments.Outcome.Exception!.Message);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
         var standingBy = false;
-        var unreachable = 0;
-        NpgsqlConnection? connection = null;
         while (true)
         {
-            var pause = pollInterval;
+            var connection = await reconnect.ExecuteAsync(async token => await OpenAsync(token), cancellationToken);
             try
             {
-                connection ??= await OpenAsync(cancellationToken);
-                unreachable = 0;
-                if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
+                while (!await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
                 {
-                    role.BecomeWriter(connection.ProcessID);
-                    logger.LogInformation("This worker holds the writer lock and writes");
-                    return new WriterSession(connection, role);
+                    if (!standingBy)
+                    {
+                        logger.LogInformation("Another worker holds the writer lock; standing by");
+                        standingBy = true;
+                    }
+
+                    // Until the writer announces it let go of the lock, or the poll interval passes (a writer that died says nothing).
+                    await connection.WaitAsync(pollInterval, cancellationToken);
                 }
 
-                if (!standingBy)
-                {
-                    logger.LogInformation("Another worker holds the writer lock; standing by");
-                    standingBy = true;
-                }
-            }
-            catch (NpgsqlException e)
-            {
-                // The database is down: back off, and say so on the first failure and now and then, not on every try.
-                pause = TimeSpan.FromMilliseconds(Math.Min(10_000, pollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(unreachable++, 6))));
-                if (unreachable == 1 || unreachable % 10 == 0)
-                {
-                    logger.LogWarning("Cannot take the writer lock ({Attempts} attempts): {Reason}", unreachable, e.Message);
-                }
-
-                await DisposeQuietlyAsync(connection);
-                connection = null;
-            }
-
-            try
-            {
-                await WaitForReleaseAsync(connection, pause, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                await DisposeQuietlyAsync(connection);
-                throw;
+                role.BecomeWriter(connection.ProcessID);
+                logger.LogInformation("This worker holds the writer lock and writes");
+                return new WriterSession(connection, role);
             }
             catch (NpgsqlException)
             {
-                // This standby's own connection broke while it waited: the next try opens a new one.
-                await DisposeQuietlyAsync(connection);
-                connection = null;
+                // This standby's own connection broke: the next try opens a new one, through the backoff when the database is down.
+                await connection.DisposeAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                await connection.DisposeAsync();
+                throw;
             }
         }
     }
@@ -112,25 +116,5 @@ public sealed class WriterLock(
         await using var listen = new NpgsqlCommand(ListenForRelease, connection);
         await listen.ExecuteNonQueryAsync(cancellationToken);
         return connection;
-    }
-
-    /// <summary>Until the writer announces it let go of the lock, or <paramref name="pause"/> passes (a writer that died says nothing).</summary>
-    private static async Task WaitForReleaseAsync(NpgsqlConnection? connection, TimeSpan pause, CancellationToken cancellationToken)
-    {
-        if (connection is not { FullState: ConnectionState.Open })
-        {
-            await Task.Delay(pause, cancellationToken);
-            return;
-        }
-
-        await connection.WaitAsync(pause, cancellationToken);
-    }
-
-    private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
-    {
-        if (connection is not null)
-        {
-            await connection.DisposeAsync();
-        }
     }
 }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Migrations.Schema;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 using ServiceDefaults.Startup;
 
 namespace Indexer.Worker.Startup;
@@ -26,24 +28,29 @@ public sealed class Preflight(
     /// </summary>
     /// <exception cref="PendingMigrationsException">The schema is behind.</exception>
     /// <exception cref="PreflightException">The node or the database is not the one configured.</exception>
-    public async Task<Checkpoint> CheckUntilReadyAsync(CancellationToken cancellationToken)
+    public Task<Checkpoint> CheckUntilReadyAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        // 1, 2, 4, then every 5 s: the checks are cheap, and a standby that starts late is no standby.
+        var untilReady = new ResiliencePipelineBuilder<Checkpoint>()
+            .AddRetry(new RetryStrategyOptions<Checkpoint>
             {
-                return await CheckAsync(forIngestion: true, cancellationToken);
-            }
-            catch (Exception e) when (e is not (PreflightException or PendingMigrationsException or OperationCanceledException))
-            {
-                // 1, 2, 4, then every 5 s: the checks are cheap, and a standby that starts late is no standby.
-                var pause = TimeSpan.FromSeconds(Math.Min(5, Math.Pow(2, Math.Min(attempt - 1, 3))));
-                logger.LogWarning(
-                    "Not ready to start (attempt {Attempt}): {Reason}. Retrying in {PauseMs} ms",
-                    attempt, RpcPipeline.Describe(e), (long)pause.TotalMilliseconds);
-                await Task.Delay(pause, cancellationToken);
-            }
-        }
+                ShouldHandle = new PredicateBuilder<Checkpoint>().Handle<Exception>(
+                    e => e is not (PreflightException or PendingMigrationsException or OperationCanceledException)),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                UseJitter = false,
+                OnRetry = arguments =>
+                {
+                    logger.LogWarning(
+                        "Not ready to start (attempt {Attempt}): {Reason}. Retrying in {PauseMs} ms",
+                        arguments.AttemptNumber + 1, RpcPipeline.Describe(arguments.Outcome.Exception), (long)arguments.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        return untilReady.ExecuteAsync(async token => await CheckAsync(forIngestion: true, token), cancellationToken).AsTask();
     }
 
     /// <param name="forIngestion">Also check the node and create the checkpoint; a replay needs neither.</param>
