@@ -31,10 +31,10 @@ public sealed class WriterLock(
     {
         var pollInterval = TimeSpan.FromMilliseconds(options.Value.WriterLockPollMs);
         // The database is down: back off, and say so on the first failure and now and then, not on every try.
-        var reconnect = new ResiliencePipelineBuilder<NpgsqlConnection>()
-            .AddRetry(new RetryStrategyOptions<NpgsqlConnection>
+        var reconnect = new ResiliencePipelineBuilder<(NpgsqlConnection, bool)>()
+            .AddRetry(new RetryStrategyOptions<(NpgsqlConnection, bool)>
             {
-                ShouldHandle = new PredicateBuilder<NpgsqlConnection>().Handle<NpgsqlException>(),
+                ShouldHandle = new PredicateBuilder<(NpgsqlConnection, bool)>().Handle<NpgsqlException>(),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = pollInterval,
@@ -55,10 +55,10 @@ public sealed class WriterLock(
         var standingBy = false;
         while (true)
         {
-            var connection = await reconnect.ExecuteAsync(async token => await OpenAsync(token), cancellationToken);
+            var (connection, holdsLock) = await reconnect.ExecuteAsync(async token => await TryLockOnNewConnectionAsync(token), cancellationToken);
             try
             {
-                while (!await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
+                while (!holdsLock)
                 {
                     if (!standingBy)
                     {
@@ -68,6 +68,7 @@ public sealed class WriterLock(
 
                     // Until the writer announces it let go of the lock, or the poll interval passes (a writer that died says nothing).
                     await connection.WaitAsync(pollInterval, cancellationToken);
+                    holdsLock = await connection.ExecuteScalarAsync<bool>(TryLock, new { Key });
                 }
 
                 role.BecomeWriter(connection.ProcessID);
@@ -76,7 +77,7 @@ public sealed class WriterLock(
             }
             catch (NpgsqlException)
             {
-                // This standby's own connection broke: the next try opens a new one, through the backoff when the database is down.
+                // This standby's own connection broke: the next try opens a new one, backing off while the database is down.
                 await connection.DisposeAsync();
             }
             catch (OperationCanceledException)
@@ -90,8 +91,8 @@ public sealed class WriterLock(
     /// <returns>The session, or null when another worker holds the lock right now.</returns>
     public async Task<WriterSession?> TryAcquireOnceAsync(CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken);
-        if (await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }))
+        var (connection, holdsLock) = await TryLockOnNewConnectionAsync(cancellationToken);
+        if (holdsLock)
         {
             role.BecomeWriter(connection.ProcessID);
             return new WriterSession(connection, role);
@@ -101,7 +102,8 @@ public sealed class WriterLock(
         return null;
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <returns>A new connection, listening for the writer's release, and whether it holds the lock; one that fails on the way is closed.</returns>
+    private async Task<(NpgsqlConnection Connection, bool HoldsLock)> TryLockOnNewConnectionAsync(CancellationToken cancellationToken)
     {
         // Unpooled, so closing it ends the session and frees the lock; keepalives make a dead peer show soon.
         var lockConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString)
@@ -112,9 +114,20 @@ public sealed class WriterLock(
             ApplicationName = "x402-indexer-writer",
         };
         var connection = new NpgsqlConnection(lockConnection.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var listen = new NpgsqlCommand(ListenForRelease, connection);
-        await listen.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using (var listen = new NpgsqlCommand(ListenForRelease, connection))
+            {
+                await listen.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return (connection, await connection.ExecuteScalarAsync<bool>(TryLock, new { Key }));
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }
