@@ -29,7 +29,7 @@ if (args.Length > 0 && !replayOnly && !verifyOnly)
 
 return await ServiceStart.RunAsync(async () =>
 {
-    // A web host for the operations listener (probes, /metrics); a replay or verify run never starts it.
+    // A web host for the operations listener (probes, /metrics); a replay or verify run never maps or starts it.
     var builder = ServiceHost.CreateBuilder();
 
     builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
@@ -37,7 +37,6 @@ return await ServiceStart.RunAsync(async () =>
     builder.Services.AddIndexer(builder.Configuration);
 
     await using var host = builder.Build();
-    host.MapServiceDefaults();
     // The settings are bound and validated when first read, here: a bad one reaches ServiceStart.
     var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
     // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
@@ -46,6 +45,8 @@ return await ServiceStart.RunAsync(async () =>
     var preflight = host.Services.GetRequiredService<Preflight>();
     if (!replayOnly && !verifyOnly)
     {
+        // Mapped first: the metrics provider then counts the preflight's own calls to the node.
+        host.MapServiceDefaults();
         // A worker of a fleet waits out a node or database that is down; a one-off command reports it.
         await preflight.CheckUntilReadyAsync(CancellationToken.None);
         ListenAddress.EnsureFree(settings.MetricsHost, settings.MetricsPort, "METRICS_PORT");

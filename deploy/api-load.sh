@@ -44,12 +44,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_private_postgres "$dir" "$pg_port"
-# Sized as a production server would be for this database (it then fits in memory); initdb's default is 128MB.
-if [[ $(psql_admin "$dir" "$pg_port" -d postgres -tAc "SHOW shared_buffers") != "${API_LOAD_SHARED_BUFFERS:-2GB}" ]]; then
-  psql_admin "$dir" "$pg_port" -d postgres -c "ALTER SYSTEM SET shared_buffers = '${API_LOAD_SHARED_BUFFERS:-2GB}'"
-  stop_private_postgres "$dir"
-  start_private_postgres "$dir" "$pg_port"
-fi
+size_shared_buffers "$dir" "$pg_port" "${API_LOAD_SHARED_BUFFERS:-2GB}"
 stored=$(psql_admin "$dir" "$pg_port" -d x402 -tAc "SELECT count(*) FROM workflow_state" 2>/dev/null || echo 0)
 if [[ ${API_LOAD_REUSE_DB:-0} == 1 && $stored == "$workflows" ]]; then
   say "reusing the database of the previous run ($stored workflows)"

@@ -6,7 +6,7 @@
 #
 # usage: bash deploy/bench.sh [SCENARIO...]   (tiny, dense-100k, dense-1m, sparse, sparse-200k; default dense-100k sparse)
 # Settings (environment): BENCH_DIR (default /tmp/x402-bench: PostgreSQL cluster, logs, chain cache in cache/),
-# BENCH_PG_PORT (55439), BENCH_RESULTS (default $BENCH_DIR/results), BENCH_CACHE (default $BENCH_DIR/cache; "off" rebuilds every chain).
+# BENCH_PG_PORT (55439), BENCH_SHARED_BUFFERS (2GB: the cluster sized for a 1M-event database), BENCH_RESULTS (default $BENCH_DIR/results), BENCH_CACHE (default $BENCH_DIR/cache; "off" rebuilds every chain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -29,6 +29,7 @@ dotnet publish Query.Api -c Release -r linux-x64 --self-contained false -p:Publi
 
 trap 'stop_private_postgres "$dir"' EXIT
 start_private_postgres "$dir" "$pg_port"
+size_shared_buffers "$dir" "$pg_port" "${BENCH_SHARED_BUFFERS:-2GB}"
 
 arguments=(--database-url "postgresql://postgres:x402-demo@127.0.0.1:$pg_port/postgres" --results "$results" --published "$published")
 [[ $cache == off ]] || arguments+=(--cache-dir "$cache")

@@ -29,6 +29,16 @@ start_private_postgres() {
     { say "PostgreSQL did not start: $(grep -E 'FATAL|HINT' "$dir/logs/postgres.log" | tail -n 2)"; return 1; }
 }
 
+# size_shared_buffers DIR PORT SIZE: shared_buffers as a production server for the database would have it
+# (initdb's default is 128MB, which a 1M-event database outgrows); restarts the cluster when it changes.
+size_shared_buffers() {
+  local dir=$1 port=$2 size=$3
+  [[ $(psql_admin "$dir" "$port" -d postgres -tAc "SHOW shared_buffers") == "$size" ]] && return
+  psql_admin "$dir" "$port" -d postgres -c "ALTER SYSTEM SET shared_buffers = '$size'"
+  stop_private_postgres "$dir"
+  start_private_postgres "$dir" "$port"
+}
+
 stop_private_postgres() { as_postgres "$pg_bin/pg_ctl" -D "$1/pg" -m fast stop >/dev/null 2>&1 || true; }
 
 # psql_admin DIR PORT [psql args]: psql as the cluster's superuser over its unix socket.

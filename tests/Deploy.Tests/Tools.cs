@@ -25,8 +25,7 @@ internal static class Tools
             return (built, manifests);
         }
 
-        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-k8s-").FullName, "manifests.yaml");
-        await File.WriteAllTextAsync(file, change is null ? manifests : change(manifests));
-        return await RunAsync("bash", ["-c", "node k8s/validate.mjs < \"$0\"", file], workingDirectory: Deploy());
+        using var file = await TempFile.WriteAsync("x402-k8s-", "manifests.yaml", change is null ? manifests : change(manifests));
+        return await RunAsync("bash", ["-c", "node k8s/validate.mjs < \"$0\"", file.Path], workingDirectory: Deploy());
     }
 }

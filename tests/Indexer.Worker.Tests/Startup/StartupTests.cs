@@ -87,13 +87,12 @@ public sealed class StartupTests
     public async Task RpcUrlFromAFile_IsUsed_AndBothFormsSetStopWithOneLine()
     {
         var database = await ObservedDatabase.CreateAsync();
-        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-secret-").FullName, "rpc-url");
-        await File.WriteAllTextAsync(file, chain.RpcUrl + "\n");
+        using var file = await TempFile.WriteAsync("x402-secret-", "rpc-url", chain.RpcUrl + "\n");
         var fromFile = Processes.WorkerEnvironment(chain, database);
         fromFile.Remove("RPC_URL");
-        fromFile["RPC_URL_FILE"] = file;
+        fromFile["RPC_URL_FILE"] = file.Path;
         var both = Processes.WorkerEnvironment(chain, database);
-        both["RPC_URL_FILE"] = file;
+        both["RPC_URL_FILE"] = file.Path;
 
         await using var reading = Processes.StartWorker(fromFile);
         await using var refused = Processes.StartWorker(both);

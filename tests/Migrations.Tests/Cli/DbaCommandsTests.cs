@@ -158,9 +158,8 @@ public sealed class DbaCommandsTests
 
     private static async Task<(int ExitCode, string Output)> PsqlAsync(string url, string sql)
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-dba-").FullName, "pending.sql");
-        await File.WriteAllTextAsync(file, sql);
-        await using var psql = ChildProcess.Start("psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-f", file], new Dictionary<string, string>());
+        using var file = await TempFile.WriteAsync("x402-dba-", "pending.sql", sql);
+        await using var psql = ChildProcess.Start("psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-f", file.Path], new Dictionary<string, string>());
         return (await psql.WaitForExitAsync(MigrationsCli.Timeout), psql.Output);
     }
 }

@@ -136,11 +136,10 @@ public sealed class StartupTests
     [Test]
     public async Task Start_DatabaseUrlFromAFileWithATrailingNewline_IsReady()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-secret-").FullName, "database-url");
-        await File.WriteAllTextAsync(file, await SeededApi.ApiRoleUrlAsync() + "\n");
+        using var file = await TempFile.WriteAsync("x402-secret-", "database-url", await SeededApi.ApiRoleUrlAsync() + "\n");
 
         await using var api = await ApiProcess.StartAsync(
-            "unused", new Dictionary<string, string> { ["DATABASE_URL_FILE"] = file }, unset: ["DATABASE_URL"]);
+            "unused", new Dictionary<string, string> { ["DATABASE_URL_FILE"] = file.Path }, unset: ["DATABASE_URL"]);
 
         Assert.That((await api.GetAsync("/health/ready")).Status, Is.EqualTo(System.Net.HttpStatusCode.OK), api.Output);
     }
@@ -148,10 +147,9 @@ public sealed class StartupTests
     [Test]
     public async Task Start_DatabaseUrlAndItsFileBothSet_ExitsTwoNamingBothWithoutThePassword()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("x402-secret-").FullName, "database-url");
-        await File.WriteAllTextAsync(file, "postgresql://u:Hunter2-Secret@127.0.0.1:5432/db\n");
+        using var file = await TempFile.WriteAsync("x402-secret-", "database-url", "postgresql://u:Hunter2-Secret@127.0.0.1:5432/db\n");
         var environment = ApiProcess.Environment("postgresql://u:Hunter2-Secret@127.0.0.1:5432/db", FreePort.Next());
-        environment["DATABASE_URL_FILE"] = file;
+        environment["DATABASE_URL_FILE"] = file.Path;
 
         var (exitCode, lines) = await RunUntilExitAsync(environment);
 
