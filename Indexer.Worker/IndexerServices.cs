@@ -15,7 +15,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Migrations.Schema;
 using Nethereum.JsonRpc.Client;
 using Npgsql;
 using ServiceDefaults.Configuration;
@@ -41,7 +40,6 @@ public static class IndexerServices
             return connection;
         });
         services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
-        services.AddSingleton(provider => new SchemaMigrator(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
         services.AddSingleton<RpcCircuit>();
         services.AddSingleton<IChainClient>(provider =>
         {

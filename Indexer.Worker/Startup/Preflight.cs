@@ -17,7 +17,6 @@ namespace Indexer.Worker.Startup;
 /// </summary>
 public sealed class Preflight(
     NpgsqlDataSource database,
-    SchemaMigrator schema,
     IChainClient chain,
     IOptions<WorkerOptions> options,
     ILogger<Preflight> logger)
@@ -59,11 +58,10 @@ public sealed class Preflight(
     public async Task<Checkpoint> CheckAsync(bool forIngestion, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        // The three round trips of start-up overlap; the checkpoint is read once the schema is known to be current.
-        var schemaChecked = Task.Run(schema.EnsureUpToDate, cancellationToken);
+        // The node answers while the database connects; the checkpoint is read once the schema is known to be current.
         var chainChecked = forIngestion ? CheckChainAsync(settings.ChainId, cancellationToken) : Task.CompletedTask;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await schemaChecked;
+        SchemaMigrator.EnsureUpToDate(connection);
         await chainChecked;
         var checkpoint = forIngestion
             ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)

@@ -23,6 +23,8 @@ public sealed class SchemaMigrator(NpgsqlConnectionStringBuilder connection)
     private static readonly EmbeddedScriptProvider EmbeddedScripts =
         new(typeof(SchemaMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal));
 
+    private const string SelectJournaled = $"SELECT scriptname FROM {JournalTable}";
+
     private const string Lock = "SELECT pg_advisory_lock(@key)";
     private const string Unlock = "SELECT pg_advisory_unlock(@key)";
 
@@ -78,11 +80,40 @@ public sealed class SchemaMigrator(NpgsqlConnectionStringBuilder connection)
     /// <exception cref="PendingMigrationsException">At least one script has not been applied.</exception>
     public void EnsureUpToDate()
     {
-        var pending = PendingScripts();
+        using var session = new NpgsqlConnection(connection.ConnectionString);
+        session.Open();
+        EnsureUpToDate(session);
+    }
+
+    /// <exception cref="PendingMigrationsException">At least one script has not been applied.</exception>
+    public static void EnsureUpToDate(NpgsqlConnection session)
+    {
+        var pending = PendingScriptNames(session);
         if (pending.Count > 0)
         {
-            throw new PendingMigrationsException(pending.Select(script => script.Name).ToList());
+            throw new PendingMigrationsException(pending);
         }
+    }
+
+    /// <summary>
+    /// The embedded scripts the journal lacks, read on a connection the caller already holds, where DbUp's engine
+    /// would open one of its own (with Npgsql's type loading) and take a transaction. It reads the journal alone:
+    /// the API's read-only role may read <see cref="JournalTable"/>, not the checksums.
+    /// </summary>
+    public static IReadOnlyList<string> PendingScriptNames(NpgsqlConnection session)
+    {
+        var journaled = new HashSet<string>(StringComparer.Ordinal);
+        if (MigrationStatus.JournalExists(session))
+        {
+            using var select = new NpgsqlCommand(SelectJournaled, session);
+            using var rows = select.ExecuteReader();
+            while (rows.Read())
+            {
+                journaled.Add(rows.GetString(0));
+            }
+        }
+
+        return DiscoveredScripts().Select(script => script.Name).Where(name => !journaled.Contains(name)).ToList();
     }
 
     // The embedded scripts in the order DbUp runs them (by name); an embedded provider needs no connection.

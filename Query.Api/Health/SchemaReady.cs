@@ -5,7 +5,7 @@ using Npgsql;
 namespace Query.Api.Health;
 
 /// <summary>Readiness: every migration this build knows is applied, and the projection the API reads exists.</summary>
-public sealed class SchemaReady(NpgsqlConnectionStringBuilder connection, NpgsqlDataSource database) : IHealthCheck
+public sealed class SchemaReady(NpgsqlDataSource database) : IHealthCheck
 {
     public const string Name = "schema";
 
@@ -15,14 +15,15 @@ public sealed class SchemaReady(NpgsqlConnectionStringBuilder connection, Npgsql
     {
         try
         {
-            // DbUp reads its journal synchronously; a probe must not hold a request thread for it.
-            var pending = await Task.Run(() => new SchemaMigrator(connection).PendingScripts().Count, cancellationToken);
+            await using var session = await database.OpenConnectionAsync(cancellationToken);
+            // The journal is read synchronously; a probe must not hold a request thread for it.
+            var pending = await Task.Run(() => SchemaMigrator.PendingScriptNames(session).Count, cancellationToken);
             if (pending > 0)
             {
                 return HealthCheckResult.Unhealthy($"{pending} migration(s) pending");
             }
 
-            await using var command = database.CreateCommand(ProjectionPresent);
+            await using var command = new NpgsqlCommand(ProjectionPresent, session);
             return await command.ExecuteScalarAsync(cancellationToken) is true
                 ? HealthCheckResult.Healthy("current, projection present")
                 : HealthCheckResult.Unhealthy("the projection workflow_state is missing");

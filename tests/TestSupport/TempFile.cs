@@ -16,8 +16,16 @@ public sealed class TempFile : IDisposable
     {
         var folder = Directory.CreateTempSubdirectory(prefix).FullName;
         var file = new TempFile(folder, System.IO.Path.Combine(folder, name));
-        await File.WriteAllTextAsync(file.Path, contents);
-        return file;
+        try
+        {
+            await File.WriteAllTextAsync(file.Path, contents);
+            return file;
+        }
+        catch (IOException)
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

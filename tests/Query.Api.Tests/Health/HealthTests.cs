@@ -1,6 +1,9 @@
 using System.Net;
+using Migrations.Schema;
 using NUnit.Framework;
 using Query.Api.Tests.Support;
+using ServiceDefaults.Configuration;
+using TestSupport;
 
 namespace Query.Api.Tests.Health;
 
@@ -73,6 +76,32 @@ public sealed class HealthTests
             Assert.That((string?)response.Json["status"], Is.EqualTo("healthy"));
             Assert.That((string?)response.Json["checks"]?["database"]?["status"], Is.EqualTo("healthy"));
             Assert.That((string?)response.Json["checks"]?["schema"]?["description"], Is.EqualTo("current, projection present"));
+        });
+    }
+
+    [Test]
+    public async Task ReadyProbe_AScriptGoneFromTheJournal_AnswersUnhealthyCountingIt()
+    {
+        var url = await (await SharedPostgres.GetAsync()).CreateDatabaseAsync();
+        new SchemaMigrator(DatabaseUrl.Parse(url)).Apply(TextWriter.Null);
+        await using var api = await ApiProcess.StartAsync(url);
+        Assert.That((await api.GetAsync("/health/ready")).Status, Is.EqualTo(HttpStatusCode.OK), api.Output);
+
+        await using (var connection = new Npgsql.NpgsqlConnection(DatabaseUrl.Parse(url).ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var forget = new Npgsql.NpgsqlCommand(
+                $"DELETE FROM {SchemaMigrator.JournalTable} WHERE scriptname LIKE '%0009_worker_stopped.sql'", connection);
+            Assert.That(await forget.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        var response = await api.GetAsync("/health/ready");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), response.ToString());
+            Assert.That((string?)response.Json["checks"]?["schema"]?["status"], Is.EqualTo("unhealthy"));
+            Assert.That((string?)response.Json["checks"]?["schema"]?["description"], Is.EqualTo("1 migration(s) pending"));
         });
     }
 
