@@ -80,15 +80,16 @@ public static class ScenarioRun
 
         log.WriteLine($"{scenario.Name}: COPY ceilings");
         var fresh = await BenchDatabase.CreateMigratedAsync(options.AdminDatabaseUrl, databaseName + "_copy", cancellationToken);
-        await indexed.CheckpointAsync(cancellationToken);
+        await indexed.SettleAsync(cancellationToken);
         measured.Copy = await CopyCeiling.RunAsync(indexed, fresh, workDirectory, cancellationToken);
         // Gone before the replay, and with it the autovacuum its fresh tables would get while the replay is timed.
         await BenchDatabase.DropAsync(options.AdminDatabaseUrl, fresh.Name, cancellationToken);
-        await indexed.CheckpointAsync(cancellationToken);
+        await indexed.SettleAsync(cancellationToken);
 
         log.WriteLine($"{scenario.Name}: Indexer.Worker replay");
         measured.Replay = await Replay.RunAsync(observer, built, indexed, ReplayTimeout, cancellationToken);
         checks["replayed database"] = await ExpectedResultCheck.DifferencesAsync(indexed, built, cancellationToken);
+        await indexed.SettleAsync(cancellationToken);
 
         var port = FreePort.Next();
         await using var api = observer.StartApi(indexed, port);
@@ -105,8 +106,8 @@ public static class ScenarioRun
         log.WriteLine($"{scenario.Name}: live latency over {scenario.LiveBlocks} blocks");
         measured.Live = await LiveLatency.RunAsync(observer, chain, indexed, http, scenario.LiveBlocks, scenario.StallTimeout, log, cancellationToken);
 
-        // The writes of the phases before are flushed first, as on a server answering for a while: wrk measures the API, not a checkpoint.
-        await indexed.CheckpointAsync(cancellationToken);
+        // As on a server answering for a while: wrk measures the API, not the upkeep after the live phase's writes.
+        await indexed.SettleAsync(cancellationToken);
         log.WriteLine($"{scenario.Name}: wrk, {scenario.WrkDuration.TotalSeconds:0} s per URL");
         measured.Api = await ApiLoad.RunAsync(http.BaseAddress!.ToString(), indexed, scenario.WrkDuration, workDirectory, cancellationToken);
     }
