@@ -20,9 +20,10 @@ scenarios=("$@")
 
 bash deploy/setup.sh
 dotnet build X402.sln -c Release --verbosity quiet -nologo >/dev/null
-# The worker and the API run as an operator installs them: published ReadyToRun (no JIT at start-up); the
-# worker's project makes it self-contained, one composite image with its runtime (see Indexer.Worker.csproj).
+# The worker and the API run as an operator installs them: the worker compiled to native code (its project
+# does that for any dotnet publish -r, see Indexer.Worker.csproj), the API ReadyToRun (no JIT at start-up).
 published=$dir/published
+rm -rf "$published"
 dotnet publish Indexer.Worker -c Release -r linux-x64 -o "$published/Indexer.Worker" --verbosity quiet -nologo >/dev/null
 dotnet publish Query.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$published/Query.Api" --verbosity quiet -nologo >/dev/null

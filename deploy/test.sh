@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs prerequisites, builds the solution (Release), runs every test project,
+# The test command: installs prerequisites, builds the solution (Release) and the native worker, runs every test project,
 # and ends with one line "N passed, N failed" (", N skipped" when some were).
 # Extra arguments go to dotnet test, e.g.: bash deploy/test.sh --filter FullyQualifiedName~TestSupport
 set -euo pipefail
@@ -15,6 +15,15 @@ if ! dotnet build X402.sln -c Release 2>&1 | tee "$log"; then
   echo "build failed (see $log)" >&2
   exit 1
 fi
+
+# The tests start the worker as it is installed: compiled to native code (see Indexer.Worker.csproj).
+worker=Indexer.Worker/bin/Release/native
+rm -rf "$worker"
+if ! dotnet publish Indexer.Worker -c Release -r linux-x64 -o "$worker" 2>&1 | tee -a "$log"; then
+  echo "publishing the native worker failed (see $log)" >&2
+  exit 1
+fi
+export X402_WORKER_EXECUTABLE=$PWD/$worker/Indexer.Worker
 
 # A hung test must not hang CI forever: the hang timeout kills the test host and reports it.
 set +e

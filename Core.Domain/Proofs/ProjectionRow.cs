@@ -29,8 +29,6 @@ public sealed record ProjectionRow(
     string Settlements,
     string Anomalies)
 {
-    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = CanonicalJson.WriterOptions.Encoder };
-
     /// <summary>
     /// The workflow_state columns in table order, each with its value rendered for reports: JSON-quoted
     /// text, plain numbers, or <c>null</c>. Rendering is injective, so equal renderings mean equal values.
@@ -117,7 +115,8 @@ public sealed record ProjectionRow(
         }
     }
 
-    private static string Quote(string? text) => text is null ? "null" : JsonSerializer.Serialize(text, QuoteOptions);
+    private static string Quote(string? text) =>
+        text is null ? "null" : $"\"{JsonEncodedText.Encode(text, CanonicalJson.WriterOptions.Encoder)}\"";
 
     private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "null";
 }

@@ -47,28 +47,28 @@ public static class CheckpointStore
     /// <exception cref="CheckpointConflictException">The checkpoint is not where this writer left it.</exception>
     public static Task AdvanceAsync(
         NpgsqlConnection connection, long expectedLastBlock, long lastBlock, string lastBlockHash, int newEvents) =>
-        MoveAsync(connection, Advance, expectedLastBlock, new
+        MoveAsync(expectedLastBlock, connection.ExecuteAsync(Advance, new
         {
             ExpectedLastBlock = expectedLastBlock,
             LastBlock = lastBlock,
             LastBlockHash = lastBlockHash,
             NewEvents = newEvents,
-        });
+        }));
 
     /// <summary>Moves the checkpoint back to a reorg's common ancestor, less the events orphaned above it.</summary>
     /// <exception cref="CheckpointConflictException">The checkpoint is not where this writer left it.</exception>
     public static Task RewindAsync(NpgsqlConnection connection, long expectedLastBlock, long ancestor, string? ancestorHash, int orphanedEvents) =>
-        MoveAsync(connection, Rewind, expectedLastBlock, new
+        MoveAsync(expectedLastBlock, connection.ExecuteAsync(Rewind, new
         {
             ExpectedLastBlock = expectedLastBlock,
             Ancestor = ancestor,
             AncestorHash = ancestorHash,
             OrphanedEvents = orphanedEvents,
-        });
+        }));
 
-    private static async Task MoveAsync(NpgsqlConnection connection, string sql, long expectedLastBlock, object parameters)
+    private static async Task MoveAsync(long expectedLastBlock, Task<int> rowsMoved)
     {
-        if (await connection.ExecuteAsync(sql, parameters) != 1)
+        if (await rowsMoved != 1)
         {
             throw new CheckpointConflictException(
                 $"The checkpoint moved away from block {expectedLastBlock} under this worker: is another worker writing?");

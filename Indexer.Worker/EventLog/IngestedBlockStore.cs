@@ -24,15 +24,15 @@ public static class IngestedBlockStore
     private const string DeleteAbove = "DELETE FROM ingested_block WHERE block_number > @Block";
 
     public static Task AddAsync(NpgsqlConnection connection, IReadOnlyList<ChainBlock> blocks, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+        connection.ExecuteAsync(
             Add,
             new
             {
                 Numbers = blocks.Select(block => block.Number).ToArray(),
                 Hashes = blocks.Select(block => block.Hash).ToArray(),
                 Parents = blocks.Select(block => block.ParentHash).ToArray(),
-            },
-            cancellationToken: cancellationToken));
+                cancellationToken,
+            });
 
     /// <summary>The highest ingested blocks at or below <paramref name="block"/>, newest first.</summary>
     public static async Task<IReadOnlyList<StoredBlock>> AtOrBelowAsync(NpgsqlConnection connection, long block, int limit) =>

@@ -40,7 +40,7 @@ public sealed class ProofStore(NpgsqlDataSource database)
     public async Task<bool> SaveAsync(DeterminismProof proof, int lockSessionPid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var stored = await connection.ExecuteAsync(new CommandDefinition(
+        var stored = await connection.ExecuteAsync(
             SaveWhileWriter,
             new
             {
@@ -53,14 +53,14 @@ public sealed class ProofStore(NpgsqlDataSource database)
                 ComputationMs = (long)proof.Elapsed.TotalMilliseconds,
                 LockSessionPid = lockSessionPid,
                 LockKey = WriterLock.Key,
-            },
-            cancellationToken: cancellationToken));
+                cancellationToken,
+            });
         return stored == 1;
     }
 
     /// <summary>The stored proof as <paramref name="connection"/>'s transaction sees it, or null before the first one.</summary>
-    internal static Task<StoredProof?> LatestAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<StoredProof?>(new CommandDefinition(SelectLatest, cancellationToken: cancellationToken));
+    internal static async Task<StoredProof?> LatestAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<StoredProof>(SelectLatest, new { cancellationToken });
 }
 
 /// <summary>What verify needs of the stored determinism_proof row: which log it covers, and that log's hash.</summary>

@@ -55,38 +55,59 @@ public sealed class StatusStore(NpgsqlDataSource database, WorkerInstance instan
 
     /// <summary>This worker stopped cleanly (its writer lock, if it held it, is released already).</summary>
     public Task StoppedAsync(CancellationToken cancellationToken) =>
-        Execute(InstanceStopped, new { instance.InstanceId }, cancellationToken);
+        Execute(
+            connection => connection.ExecuteAsync(InstanceStopped, new { instance.InstanceId, cancellationToken }),
+            cancellationToken);
 
     public async Task HeartbeatAsync(string role, bool isWriter, string circuit, CancellationToken cancellationToken)
     {
-        await Execute(InstanceHeartbeat, new { instance.InstanceId, Role = role, instance.StartedAt }, cancellationToken);
+        await Execute(
+            connection => connection.ExecuteAsync(InstanceHeartbeat, new { instance.InstanceId, Role = role, instance.StartedAt, cancellationToken }),
+            cancellationToken);
         if (isWriter)
         {
-            await Execute(WriterHeartbeat, new { instance.InstanceId, Circuit = circuit }, cancellationToken);
+            await Execute(
+                connection => connection.ExecuteAsync(WriterHeartbeat, new { instance.InstanceId, Circuit = circuit, cancellationToken }),
+                cancellationToken);
         }
     }
 
     public Task BecameWriterAsync(CancellationToken cancellationToken) =>
-        Execute(BecameWriter, new { instance.InstanceId, instance.ChainId, instance.StartedAt }, cancellationToken);
+        Execute(
+            connection => connection.ExecuteAsync(BecameWriter, new { instance.InstanceId, instance.ChainId, instance.StartedAt, cancellationToken }),
+            cancellationToken);
 
     public Task ChainAsync(long head, long confirmed, CancellationToken cancellationToken) =>
-        Execute(Chain, new { instance.InstanceId, Head = head, Confirmed = confirmed }, cancellationToken);
+        Execute(
+            connection => connection.ExecuteAsync(Chain, new { instance.InstanceId, Head = head, Confirmed = confirmed, cancellationToken }),
+            cancellationToken);
 
     public Task ReplayStartedAsync(long total, CancellationToken cancellationToken) =>
-        Execute(ReplayStarted, new { Total = total }, cancellationToken);
+        Execute(
+            connection => connection.ExecuteAsync(ReplayStarted, new { Total = total, cancellationToken }),
+            cancellationToken);
 
     public Task ReplayProgressAsync(long done, double rate, CancellationToken cancellationToken) =>
-        Execute(ReplayProgress, new { Done = done, Rate = rate }, cancellationToken);
+        Execute(
+            connection => connection.ExecuteAsync(ReplayProgress, new { Done = done, Rate = rate, cancellationToken }),
+            cancellationToken);
 
     public Task ReplayFinishedAsync(long done, double rate, CancellationToken cancellationToken) =>
-        Execute(ReplayFinished, new { Done = done, Rate = rate }, cancellationToken);
+        Execute(
+            connection => connection.ExecuteAsync(ReplayFinished, new { Done = done, Rate = rate, cancellationToken }),
+            cancellationToken);
 
-    public Task ReplayFailedAsync(CancellationToken cancellationToken) => Execute(ReplayFailed, null, cancellationToken);
+    public Task ReplayFailedAsync(CancellationToken cancellationToken) =>
+        Execute(
+            connection => connection.ExecuteAsync(ReplayFailed, new { cancellationToken }),
+            cancellationToken);
 
-    private async Task Execute(string sql, object? parameters, CancellationToken cancellationToken)
+    // Each caller passes its own statement and parameters (the token among them): Dapper.AOT generates the
+    // code of a call at its call site, where the parameters' type is known, and cannot for a plain object.
+    private async Task Execute(Func<NpgsqlConnection, Task<int>> command, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        await command(connection);
     }
 }
 

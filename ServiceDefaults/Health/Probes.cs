@@ -25,6 +25,6 @@ public static class Probes
     {
         var report = await health.CheckHealthAsync(check => check.Tags.Contains(tag), cancellationToken);
         var statusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-        return Results.Json(ProbeReport.From(report), statusCode: statusCode);
+        return Results.Json(ProbeReport.From(report), ProbeJson.Default.ProbeReport, statusCode: statusCode);
     }
 }

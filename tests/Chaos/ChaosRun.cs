@@ -210,7 +210,7 @@ public static class ChaosRun
     };
 
     private static ChildProcess StartWorker(IReadOnlyDictionary<string, string> environment) =>
-        ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), [], FreePort.WithMetricsPort(environment));
+        ChildProcess.StartIndexerWorker([], FreePort.WithMetricsPort(environment));
 
     private static Task WaitForIngestionAsync(ChaosDatabase database, long block, TimeSpan timeout, IReadOnlyList<ChildProcess>? workers = null) =>
         Eventually.TrueAsync(

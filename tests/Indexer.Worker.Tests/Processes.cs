@@ -25,7 +25,7 @@ public static class Processes
     };
 
     public static ChildProcess StartWorker(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), arguments, FreePort.WithMetricsPort(environment));
+        ChildProcess.StartIndexerWorker(arguments, FreePort.WithMetricsPort(environment));
 
     /// <summary>Starts the API on a free port and waits until it answers /health.</summary>
     public static async Task<RunningApi> StartApiAsync(ObservedDatabase database)

@@ -98,6 +98,30 @@ public sealed class ChildProcess : IAsyncDisposable
         return Start(DotnetHost(), [dllPath, .. arguments], environment, inheritEnvironment);
     }
 
+    /// <summary>The variable deploy/test.sh sets to the natively compiled worker it publishes.</summary>
+    public const string WorkerExecutableVariable = "X402_WORKER_EXECUTABLE";
+
+    /// <summary>
+    /// Starts Indexer.Worker as it is installed: the native executable named by <see cref="WorkerExecutableVariable"/>,
+    /// so that the tests cover what ahead-of-time compilation and trimming kept of it; without the variable (tests
+    /// run from an IDE), the built dll through dotnet.
+    /// </summary>
+    public static ChildProcess StartIndexerWorker(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var executable = Environment.GetEnvironmentVariable(WorkerExecutableVariable);
+        if (string.IsNullOrEmpty(executable))
+        {
+            return StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), arguments, environment);
+        }
+
+        if (!File.Exists(executable))
+        {
+            throw new FileNotFoundException($"{WorkerExecutableVariable} names {executable}, which does not exist: publish it (bash deploy/test.sh does).", executable);
+        }
+
+        return Start(executable, arguments, environment);
+    }
+
     /// <summary>Waits for a captured line matching <paramref name="predicate"/> (already seen lines count) and returns it.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout)
     {

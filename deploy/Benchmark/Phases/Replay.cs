@@ -5,7 +5,7 @@ using Simulator.Bulk;
 
 namespace Benchmark.Phases;
 
-/// <summary>Replay: <c>Indexer.Worker.dll replay</c> on the indexed database, timed from process start to its exit.</summary>
+/// <summary>Replay: <c>Indexer.Worker replay</c> on the indexed database, timed from process start to its exit.</summary>
 public static class Replay
 {
     public sealed record Outcome(double Seconds, ProcessStats Stats);

@@ -145,7 +145,7 @@ public sealed class DashboardRun
         }
 
         var readerUrl = await server.CreateLoginRoleAsync("x402_api", "browser-" + Guid.NewGuid().ToString("N"), databaseUrl, "x402_reader");
-        var worker = _worker = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), [], FreePort.WithMetricsPort(WorkerEnvironment(simulation, databaseUrl)));
+        var worker = _worker = ChildProcess.StartIndexerWorker([], FreePort.WithMetricsPort(WorkerEnvironment(simulation, databaseUrl)));
         await Eventually.TrueAsync(
             async () => worker.HasExited || await LastIndexedBlockAsync(databaseUrl) >= simulation.LastBlock,
             CatchUpTimeout,

@@ -46,7 +46,7 @@ internal sealed class LiveIndexer : IAsyncDisposable
         {
             var deployment = await WorkflowSimulator.DeployAsync(anvil.RpcUrl, CancellationToken.None);
             var (adminUrl, apiRoleUrl) = await SeededApi.CreateMigratedDatabaseAsync(await SharedPostgres.GetAsync());
-            worker = ChildProcess.StartDotnet(RepoLayout.BuiltDll("Indexer.Worker"), [], new Dictionary<string, string>
+            worker = ChildProcess.StartIndexerWorker([], new Dictionary<string, string>
             {
                 ["RPC_URL"] = anvil.RpcUrl,
                 ["CHAIN_ID"] = deployment.ChainId.ToString(CultureInfo.InvariantCulture),
