@@ -55,13 +55,16 @@ return await ServiceStart.RunAsync(async () =>
     }
 
     using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-    await preflight.CheckAsync(forIngestion: false, startup.Token);
     if (verifyOnly)
     {
+        await preflight.CheckAsync(forIngestion: false, startup.Token);
         return await VerifyCommand.RunAsync(host.Services, Console.Out, CancellationToken.None);
     }
 
-    await using var writer = await host.Services.GetRequiredService<WriterLock>().TryAcquireOnceAsync(startup.Token);
+    // The writer lock is asked for on its own connection while the preflight runs: the rebuild starts a round trip sooner.
+    await using var writer = await AfterPreflightAsync(
+        preflight.CheckAsync(forIngestion: false, startup.Token),
+        host.Services.GetRequiredService<WriterLock>().TryAcquireOnceAsync(startup.Token));
     if (writer is null)
     {
         Console.Error.WriteLine("A running worker holds the writer lock, and it replays on every start: restart it instead.");
@@ -85,3 +88,27 @@ return await ServiceStart.RunAsync(async () =>
 
     return 0;
 });
+
+// A preflight that fails is what the operator reads; the lock, if it was taken meanwhile, is let go.
+static async Task<WriterSession?> AfterPreflightAsync(Task preflight, Task<WriterSession?> acquiring)
+{
+    try
+    {
+        await preflight;
+    }
+    catch
+    {
+        await acquiring.ContinueWith(
+            async taken =>
+            {
+                if (taken.IsCompletedSuccessfully && taken.Result is { } session)
+                {
+                    await session.DisposeAsync();
+                }
+            },
+            TaskScheduler.Default).Unwrap();
+        throw;
+    }
+
+    return await acquiring;
+}
