@@ -58,7 +58,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         var copying = Task.Run(() => StopBothOnFailure(CopyAsync(writing, batches.Reader, stop.Token), stop), CancellationToken.None);
         await Task.WhenAll(folding, copying);
 
-        await RebuildTable.AddIndexesAsync(writing, cancellationToken);
+        await RebuildTable.AddIndexesAsync(writing, reading, cancellationToken);
         await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
         return await FinishAsync(new ReplayResult(await folding, await copying, clock.Elapsed));
 

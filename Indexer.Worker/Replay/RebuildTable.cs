@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -6,7 +7,8 @@ namespace Indexer.Worker.Replay;
 /// <summary>
 /// The table a replay fills: made like workflow_state but without its indexes, so the COPY only appends
 /// rows, and given the same indexes afterwards, each built in one pass over the finished table (several
-/// times cheaper than maintaining them row by row). The swap then gives them the live names back.
+/// times cheaper than maintaining them row by row). Each statement commits on its own: the table is no
+/// one else's until the swap, which gives the indexes the live names back.
 /// </summary>
 internal static partial class RebuildTable
 {
@@ -32,8 +34,12 @@ internal static partial class RebuildTable
     public static Task CreateAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, Create, cancellationToken);
 
-    /// <summary>Builds on the filled table every index workflow_state has.</summary>
-    public static async Task AddIndexesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds on the filled table every index workflow_state has: the primary key first (adding it locks the
+    /// table), then the other indexes two at a time, one on each connection (CREATE INDEX takes a lock that
+    /// does not exclude another CREATE INDEX), as each is one CPU-bound pass over the table.
+    /// </summary>
+    public static async Task AddIndexesAsync(NpgsqlConnection connection, NpgsqlConnection another, CancellationToken cancellationToken)
     {
         var statements = new List<string>();
         await using (var command = new NpgsqlCommand(IndexesOfLive, connection))
@@ -46,9 +52,21 @@ internal static partial class RebuildTable
             }
         }
 
-        foreach (var statement in statements)
+        var constraints = statements.Where(statement => !statement.StartsWith("CREATE", StringComparison.Ordinal)).ToList();
+        foreach (var statement in constraints)
         {
             await ExecuteAsync(connection, statement, cancellationToken);
+        }
+
+        var indexes = new ConcurrentQueue<string>(statements.Except(constraints));
+        await Task.WhenAll(BuildAsync(connection), BuildAsync(another));
+
+        async Task BuildAsync(NpgsqlConnection on)
+        {
+            while (indexes.TryDequeue(out var statement))
+            {
+                await ExecuteAsync(on, statement, cancellationToken);
+            }
         }
     }
 
