@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Query.Api.Caching;
@@ -23,6 +24,7 @@ public static class ApiServices
         services.AddOptions<ApiOptions>().Bind(configuration).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelBinding>();
+        services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = KestrelBinding.InlineScheduling);
         services.AddSingleton(provider => ReadOnlyDatabase.ConnectionFor(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
         services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
         services.AddSingleton(TimeProvider.System);

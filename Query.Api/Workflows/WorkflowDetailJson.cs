@@ -36,10 +36,10 @@ internal sealed class WorkflowDetailJson : IDisposable
     public WorkflowDetailJson(JsonWriterOptions options) => _json = new Utf8JsonWriter(_buffer, options);
 
     /// <summary>Writes the answer of the workflow on the reader's row, reading on through the rows of its timeline.</summary>
-    /// <param name="reader">Positioned on the first row of <paramref name="workflowId"/>; its rows come grouped by workflow.</param>
+    /// <param name="reader">Positioned on the row of the workflow <paramref name="workflowId"/>, its events' rows next.</param>
     /// <param name="workflowId">The id on that row, as the caller read it.</param>
-    /// <returns>The answer, and whether the reader now stands on the first row of another workflow (false at the end).</returns>
-    public async Task<(byte[] Answer, bool OnNextWorkflow)> WriteAsync(
+    /// <returns>The answer, and whether the reader now stands on a row of another workflow (false at the end).</returns>
+    public async Task<(byte[] Answer, bool OnNextRow)> WriteAsync(
         NpgsqlDataReader reader, string workflowId, CancellationToken cancellationToken)
     {
         _buffer.ResetWrittenCount();
@@ -72,31 +72,23 @@ internal sealed class WorkflowDetailJson : IDisposable
             WriteStoredNumber(json, "timestamp"u8, settlement);
         });
 
-        bool onNextWorkflow;
+        bool onNextRow;
         _json.WriteStartArray("events"u8);
-        if (!reader.IsDBNull(EventType))
+        while ((onNextRow = await reader.ReadAsync(cancellationToken))
+               && Text(reader, WorkflowId).Span.SequenceEqual(_workflowId.AsSpan(0, idLength)))
         {
-            do
-            {
-                _json.WriteStartObject();
-                _json.WriteString("eventType"u8, Text(reader, EventType).Span);
-                _json.WriteNumber("blockNumber"u8, reader.GetInt64(BlockNumber));
-                _json.WriteNumber("transactionIndex"u8, reader.GetInt32(TransactionIndex));
-                _json.WriteNumber("logIndex"u8, reader.GetInt32(LogIndex));
-                _json.WriteString("txHash"u8, Text(reader, TxHash).Span);
-                WriteNullableText("txSender"u8, reader, TxSender);
-                _json.WriteString("blockHash"u8, Text(reader, BlockHash).Span);
-                _json.WriteNumber("blockTimestamp"u8, reader.GetInt64(BlockTimestamp));
-                _json.WritePropertyName("payload"u8);
-                WriteStoredJson(Text(reader, Payload));
-                _json.WriteEndObject();
-            }
-            while ((onNextWorkflow = await reader.ReadAsync(cancellationToken))
-                   && Text(reader, WorkflowId).Span.SequenceEqual(_workflowId.AsSpan(0, idLength)));
-        }
-        else
-        {
-            onNextWorkflow = await reader.ReadAsync(cancellationToken);
+            _json.WriteStartObject();
+            _json.WriteString("eventType"u8, Text(reader, EventType).Span);
+            _json.WriteNumber("blockNumber"u8, reader.GetInt64(BlockNumber));
+            _json.WriteNumber("transactionIndex"u8, reader.GetInt32(TransactionIndex));
+            _json.WriteNumber("logIndex"u8, reader.GetInt32(LogIndex));
+            _json.WriteString("txHash"u8, Text(reader, TxHash).Span);
+            WriteNullableText("txSender"u8, reader, TxSender);
+            _json.WriteString("blockHash"u8, Text(reader, BlockHash).Span);
+            _json.WriteNumber("blockTimestamp"u8, reader.GetInt64(BlockTimestamp));
+            _json.WritePropertyName("payload"u8);
+            WriteStoredJson(Text(reader, Payload));
+            _json.WriteEndObject();
         }
 
         _json.WriteEndArray();
@@ -104,8 +96,11 @@ internal sealed class WorkflowDetailJson : IDisposable
         WriteStoredJson(anomalies);
         _json.WriteEndObject();
         _json.Flush();
-        return (_buffer.WrittenSpan.ToArray(), onNextWorkflow);
+        return (_buffer.WrittenSpan.ToArray(), onNextRow);
     }
+
+    /// <summary>Whether the reader stands on an event's row rather than a workflow's.</summary>
+    public static bool OnEventRow(NpgsqlDataReader reader) => !reader.IsDBNull(EventType);
 
     public void Dispose() => _json.Dispose();
 

@@ -34,18 +34,24 @@ public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOpti
         LIMIT $9 OFFSET $10
         """;
 
-    // Each workflow's row, repeated beside each of its events in canonical order (one row with null event
-    // columns when it has none), grouped by workflow: one statement for a batch of lookups, so every row
-    // and its timeline come from one snapshot.
+    // For each workflow of the batch, its row, then each of its events in canonical order (the workflow's row
+    // has no event columns: NULL block_number sorts it first). One statement for a batch of lookups, so every
+    // row and its timeline come from one snapshot. Two index scans appended, not a join: a join repeats the
+    // workflow's columns, JSON cast to text included, beside each event; measured with pgbench on the
+    // 1M-event database, 64 random ids a statement, the join cost PostgreSQL ~30% more.
     private const string SelectWithTimelines = """
-        SELECT w.workflow_id, w.status, w.phase, w.initiator, w.started_at, w.completed_at, w.failure_reason,
-               w.settled_total::text, w.decisions::text, w.settlements::text, w.anomalies::text,
-               e.event_type, e.block_number, e.transaction_index, e.log_index, e.tx_hash, e.tx_sender,
-               e.block_hash, e.block_timestamp, e.payload::text
-        FROM workflow_state w
-        LEFT JOIN chain_event e ON e.workflow_id = w.workflow_id
-        WHERE w.workflow_id = ANY($1)
-        ORDER BY w.workflow_id, e.block_number, e.transaction_index, e.log_index
+        SELECT workflow_id, status, phase, initiator, started_at, completed_at, failure_reason,
+               settled_total::text, decisions::text, settlements::text, anomalies::text,
+               NULL AS event_type, NULL::bigint AS block_number, NULL::integer AS transaction_index, NULL::integer AS log_index,
+               NULL AS tx_hash, NULL AS tx_sender, NULL AS block_hash, NULL::bigint AS block_timestamp, NULL AS payload
+        FROM workflow_state
+        WHERE workflow_id = ANY($1)
+        UNION ALL
+        SELECT workflow_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               event_type, block_number, transaction_index, log_index, tx_hash, tx_sender, block_hash, block_timestamp, payload::text
+        FROM chain_event
+        WHERE workflow_id = ANY($1)
+        ORDER BY workflow_id, block_number NULLS FIRST, transaction_index, log_index
         """;
 
     /// <summary>The statement of one page (plus one row) of <paramref name="request"/>.</summary>
@@ -102,11 +108,19 @@ public sealed class WorkflowQueries(NpgsqlDataSource database, IOptions<JsonOpti
         await using var command = DetailStatement(workflowIds).CreateCommand(database);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         using var writer = new WorkflowDetailJson(WriterOptions);
-        var onWorkflow = await reader.ReadAsync(cancellationToken);
-        while (onWorkflow)
+        var onRow = await reader.ReadAsync(cancellationToken);
+        while (onRow)
         {
+            // Events of a workflow without a row: its projection row was deleted (the projection is derived
+            // state, rebuilt by replay); until then it was never observed, as far as answers go.
+            if (WorkflowDetailJson.OnEventRow(reader))
+            {
+                onRow = await reader.ReadAsync(cancellationToken);
+                continue;
+            }
+
             var workflowId = reader.GetString(0);
-            (answers[workflowId], onWorkflow) = await writer.WriteAsync(reader, workflowId, cancellationToken);
+            (answers[workflowId], onRow) = await writer.WriteAsync(reader, workflowId, cancellationToken);
         }
 
         return answers;

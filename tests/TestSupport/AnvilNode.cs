@@ -28,7 +28,11 @@ public sealed class AnvilNode : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts anvil and waits until it answers eth_chainId. <paramref name="extraArgs"/> e.g. "--block-time", "1".</summary>
-    public static async Task<AnvilNode> StartAsync(params string[] extraArgs)
+    public static Task<AnvilNode> StartAsync(params string[] extraArgs) => StartAsync(StartTimeout, extraArgs);
+
+    /// <param name="startTimeout">How long anvil may take to answer: loading a saved state (--load-state) of a large chain takes longer than a plain start.</param>
+    /// <param name="extraArgs">As for <see cref="StartAsync(string[])"/>.</param>
+    public static async Task<AnvilNode> StartAsync(TimeSpan startTimeout, params string[] extraArgs)
     {
         var binary = RepoLayout.AnvilPath;
         if (!File.Exists(binary))
@@ -44,7 +48,7 @@ public sealed class AnvilNode : IAsyncDisposable
         var node = new AnvilNode(ChildProcess.Start(binary, arguments), $"http://127.0.0.1:{port}/");
         try
         {
-            await node.WaitUntilAnsweringAsync();
+            await node.WaitUntilAnsweringAsync(startTimeout);
             return node;
         }
         catch
@@ -101,12 +105,12 @@ public sealed class AnvilNode : IAsyncDisposable
         await _process.DisposeAsync();
     }
 
-    private async Task WaitUntilAnsweringAsync()
+    private async Task WaitUntilAnsweringAsync(TimeSpan startTimeout)
     {
         // A node that exited (bad arguments, port taken) will never answer: stop polling and show why.
         await Eventually.TrueAsync(
             async () => _process.HasExited || ParseQuantity(await CallAsync<string>("eth_chainId")) == ChainId,
-            StartTimeout,
+            startTimeout,
             $"anvil answers eth_chainId at {RpcUrl}");
         if (_process.HasExited)
         {

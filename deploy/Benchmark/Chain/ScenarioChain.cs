@@ -22,6 +22,9 @@ public sealed class ScenarioChain : IAsyncDisposable
 
     // Far above what a block of the dense scenarios needs, so every round fits one block.
     private const string GasLimit = "1000000000";
+
+    // The 1M-event chain's saved state is 1.1 GB of JSON: read from a cold disk and parsed, it took anvil over 30 s.
+    private static readonly TimeSpan LoadStateTimeout = TimeSpan.FromMinutes(5);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private ScenarioChain(AnvilNode node, BulkResult built, bool fromCache)
@@ -45,7 +48,7 @@ public sealed class ScenarioChain : IAsyncDisposable
         if (cached is not null && File.Exists(cached.Value.State) && File.Exists(cached.Value.Expected))
         {
             log.WriteLine($"{scenario.Name}: loading the chain from {cached.Value.State}");
-            var node = await AnvilNode.StartAsync("--gas-limit", GasLimit, "--load-state", cached.Value.State);
+            var node = await AnvilNode.StartAsync(LoadStateTimeout, "--gas-limit", GasLimit, "--load-state", cached.Value.State);
             var saved = JsonSerializer.Deserialize<SavedResult>(await File.ReadAllTextAsync(cached.Value.Expected, cancellationToken), Json)
                 ?? throw new InvalidDataException($"{cached.Value.Expected} is empty.");
             chain = new ScenarioChain(node, saved.ToResult(node.RpcUrl), fromCache: true);

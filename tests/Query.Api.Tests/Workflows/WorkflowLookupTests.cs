@@ -91,6 +91,36 @@ public sealed class WorkflowLookupTests
     }
 
     [Test]
+    public async Task FindAsync_AWorkflowWhoseProjectionRowWasDeleted_IsNotFound_AndTheOthersOfItsBatchAreAnsweredAsBefore()
+    {
+        var (adminUrl, _) = await SeededApi.CreateDatabaseAsync(
+            await SharedPostgres.GetAsync(), url => GeneratedHistory.WriteAsync(url, 3));
+        var (before, deleted, after) = (GeneratedHistory.Workflow(0).Id, GeneratedHistory.Workflow(1).Id, GeneratedHistory.Workflow(2).Id);
+        await using var lookups = new Lookups(DatabaseUrl.Parse(adminUrl));
+        var (beforeAlone, afterAlone) = (Text(await lookups.Lookup.FindAsync(before, default)), Text(await lookups.Lookup.FindAsync(after, default)));
+        await using (var connection = new NpgsqlConnection(DatabaseUrl.Parse(adminUrl).ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var delete = new NpgsqlCommand("DELETE FROM workflow_state WHERE workflow_id = $1", connection) { Parameters = { new() { Value = deleted } } };
+            Assert.That(await delete.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        Task<byte[]?>[] together;
+        await using (await LockWorkflowStateAsync(adminUrl))
+        {
+            together = [.. new[] { before, before, deleted, after }.Select(id => lookups.Lookup.FindAsync(id, default))];
+        }
+
+        var answers = (await Task.WhenAll(together)).Select(Text).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers, Is.EqualTo(new[] { beforeAlone, beforeAlone, null, afterAlone }));
+            Assert.That(beforeAlone, Does.Contain(before));
+            Assert.That(afterAlone, Does.Contain(after));
+        });
+    }
+
+    [Test]
     public async Task FindAsync_DatabaseUnreachable_EveryLookupOfTheBatchFails_AndTheNextLookupTriesAgain()
     {
         var nowhere = DatabaseUrl.Parse(_adminUrl);
@@ -113,9 +143,9 @@ public sealed class WorkflowLookupTests
     private static string? Text(byte[]? answer) => answer is null ? null : Encoding.UTF8.GetString(answer);
 
     /// <summary>A session holding workflow_state in ACCESS EXCLUSIVE mode; disposing it (not pooled: closed) releases the lock.</summary>
-    private async Task<NpgsqlConnection> LockWorkflowStateAsync()
+    private async Task<NpgsqlConnection> LockWorkflowStateAsync(string? adminUrl = null)
     {
-        var unpooled = DatabaseUrl.Parse(_adminUrl);
+        var unpooled = DatabaseUrl.Parse(adminUrl ?? _adminUrl);
         unpooled.Pooling = false;
         var connection = new NpgsqlConnection(unpooled.ConnectionString);
         await connection.OpenAsync();
@@ -153,7 +183,7 @@ public sealed class WorkflowLookupTests
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var message = formatter(state, exception);
-            if (message.StartsWith("Command execution completed", StringComparison.Ordinal) && message.Contains("FROM workflow_state w", StringComparison.Ordinal))
+            if (message.StartsWith("Command execution completed", StringComparison.Ordinal) && message.Contains("FROM chain_event", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref _statements);
             }
