@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Query.Api.Workflows;
 
 namespace Query.Api.Streaming;
 
@@ -15,7 +16,7 @@ public sealed class StreamRequestValidator : AbstractValidator<StreamRequest>
     public StreamRequestValidator()
     {
         RuleFor(request => request.WorkflowId)
-            .Matches(@"^0x[0-9a-fA-F]{64}\z")
+            .Must(QueryValues.IsWorkflowId)
             .When(request => request.WorkflowId is not null)
             .OverridePropertyName("workflowId")
             .WithMessage("workflowId must be 0x followed by 64 hex digits.");

@@ -24,7 +24,13 @@ public static partial class QueryValues
     /// <summary>0x and 40 hex digits, in any letter case (the worker stores addresses lowercase).</summary>
     public static bool IsAddress(string? text) => text is not null && Address().IsMatch(text);
 
+    /// <summary>0x and 64 hex digits, in any letter case (the worker stores workflow ids lowercase).</summary>
+    public static bool IsWorkflowId(string? text) => text is not null && WorkflowId().IsMatch(text);
+
     // \z, not $: "$" also matches before a final newline.
     [GeneratedRegex(@"^0x[0-9a-fA-F]{40}\z")]
     private static partial Regex Address();
+
+    [GeneratedRegex(@"^0x[0-9a-fA-F]{64}\z")]
+    private static partial Regex WorkflowId();
 }

@@ -47,12 +47,13 @@ public static class WorkflowEndpoints
                 return Results.ValidationProblem(validation.ToDictionary());
             }
 
+            var workflowId = request.Normalized;
             var workflow = await answers.FindAsync(
-                "/workflows/" + request.Normalized, token => lookup.FindAsync(request.Normalized, token), cancellationToken);
+                "/workflows/" + workflowId, token => lookup.FindAsync(workflowId, token), cancellationToken);
             return workflow ?? Results.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Workflow not found",
-                detail: $"No workflow {request.Normalized} has been observed.");
+                detail: $"No workflow {workflowId} has been observed.");
         })
             .WithName("getWorkflow")
             .WithTags("Workflows")

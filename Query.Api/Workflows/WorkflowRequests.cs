@@ -86,7 +86,7 @@ public sealed class WorkflowIdRequestValidator : AbstractValidator<WorkflowIdReq
     public WorkflowIdRequestValidator()
     {
         RuleFor(request => request.Id)
-            .Matches(@"^0x[0-9a-fA-F]{64}\z")
+            .Must(QueryValues.IsWorkflowId)
             .OverridePropertyName("id")
             .WithMessage("id must be 0x followed by 64 hex digits.");
     }
