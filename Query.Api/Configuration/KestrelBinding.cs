@@ -32,14 +32,6 @@ public sealed class KestrelBinding(IOptions<ApiOptions> options) : IConfigureOpt
     /// </summary>
     public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(130);
 
-    /// <summary>
-    /// Requests run on the socket's I/O thread from the read of their bytes to their first await, instead of
-    /// being handed to the thread pool: safe because no endpoint blocks a thread (every wait is awaited).
-    /// Random /workflows/{id} under wrk (64 connections, 274,400 workflows, 2 cores), with the runtime's switch
-    /// that does the same for every socket: 17,700-19,700 requests/s against 15,300-15,400 with the hand-off.
-    /// </summary>
-    public const bool InlineScheduling = true;
-
     public void Configure(KestrelServerOptions kestrel)
     {
         var settings = options.Value;
