@@ -98,15 +98,13 @@ static async Task<WriterSession?> AfterPreflightAsync(Task preflight, Task<Write
     }
     catch
     {
-        await acquiring.ContinueWith(
-            async taken =>
-            {
-                if (taken.IsCompletedSuccessfully && taken.Result is { } session)
-                {
-                    await session.DisposeAsync();
-                }
-            },
-            TaskScheduler.Default).Unwrap();
+        // Waited for without throwing: if taking the lock failed too, the preflight's failure is still the one reported.
+        await ((Task)acquiring).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (acquiring.IsCompletedSuccessfully && acquiring.Result is { } session)
+        {
+            await session.DisposeAsync();
+        }
+
         throw;
     }
 
