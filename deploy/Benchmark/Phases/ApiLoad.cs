@@ -36,12 +36,19 @@ public static class ApiLoad
         """;
 
     // Each thread reads the ids file given after "--" and asks for a random one per request, in an order set by the seed
-    // that follows the file: the warm-up's ids are not the measured run's, whose answers the cache would otherwise hold.
+    // that follows the file and by the thread's number: the warm-up's ids are not the measured run's, whose answers the
+    // cache would otherwise hold, and the two threads do not ask for the same ids at the same moments (one seed for both
+    // made every id come twice, as one read shared by both or as a second read the cache keeps).
     private const string RandomIdsLua = """
+        local threads = 0
+        setup = function(thread)
+          threads = threads + 1
+          thread:set("thread_number", threads)
+        end
         local ids = {}
         init = function(args)
           for line in io.lines(args[1]) do ids[#ids + 1] = line end
-          math.randomseed(tonumber(args[2]) + #ids)
+          math.randomseed(tonumber(args[2]) * 1000 + thread_number)
         end
         request = function()
           return wrk.format("GET", "/workflows/" .. ids[math.random(#ids)])
