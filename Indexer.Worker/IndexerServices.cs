@@ -39,7 +39,7 @@ public static class IndexerServices
             connection.ApplicationName = "x402-indexer";
             return connection;
         });
-        services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+        services.AddSingleton(provider => PostgresDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
         services.AddSingleton<RpcCircuit>();
         services.AddSingleton<IChainClient>(provider =>
         {

@@ -13,6 +13,7 @@ using Query.Api.RateLimiting;
 using Query.Api.Status;
 using Query.Api.Streaming;
 using Query.Api.Workflows;
+using ServiceDefaults.Configuration;
 
 namespace Query.Api;
 
@@ -30,7 +31,7 @@ public static class ApiServices
         // requests/s against 15,300-15,400 with the hand-off.
         services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         services.AddSingleton(provider => ReadOnlyDatabase.ConnectionFor(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
-        services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
+        services.AddSingleton(provider => PostgresDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => CacheSettings.From(provider.GetRequiredService<IOptions<ApiOptions>>().Value));
         services.AddSingleton<DataVersionProbe>();

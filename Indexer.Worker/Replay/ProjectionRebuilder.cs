@@ -35,9 +35,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
     {
         using var span = IndexerTracing.Source.StartActivity("replay");
         var clock = Stopwatch.StartNew();
-        await using var reading = await database.OpenConnectionAsync(cancellationToken);
-
-        var total = await Scalar<long>(reading, CountEvents, cancellationToken);
+        var total = await Scalar<long>(writing, CountEvents, cancellationToken);
         await status.ReplayStartedAsync(total, cancellationToken);
         IndexerMetrics.Replay(0, total);
         logger.LogInformation("Replay started: rebuilding workflow_state from {Total} events", total);
@@ -49,6 +47,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
             return await FinishAsync(new ReplayResult(0, 0, clock.Elapsed));
         }
 
+        // Only now: a worker starting on an empty log leaves the pool's connection to the status writes, and opens no other.
+        await using var reading = await database.OpenConnectionAsync(cancellationToken);
         await RebuildTable.CreateAsync(writing, cancellationToken);
         var progress = new ReplayProgress(total, clock, ProgressInterval);
         var batches = Channel.CreateBounded<List<WorkflowState>>(

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using ServiceDefaults.Configuration;
 
 namespace Indexer.Worker.SingleWriter;
 
@@ -14,7 +15,7 @@ namespace Indexer.Worker.SingleWriter;
 /// carries every write, so a writer whose connection dies has lost the lock and can no longer write.
 /// </summary>
 public sealed class WriterLock(
-    NpgsqlConnectionStringBuilder database, WorkerRole role, IOptions<WorkerOptions> options, ILogger<WriterLock> logger)
+    NpgsqlConnectionStringBuilder database, WorkerRole role, IOptions<WorkerOptions> options, ILogger<WriterLock> logger) : IAsyncDisposable
 {
     /// <summary>"x402" in ASCII: one lock per database, whatever else shares the server.</summary>
     public const long Key = 0x7834_3032;
@@ -25,6 +26,15 @@ public sealed class WriterLock(
     private const string TryLock = "SELECT pg_try_advisory_lock(@Key)";
 
     private const string ListenForRelease = $"LISTEN {ReleasedChannel}";
+
+    // Unpooled, so closing a connection ends its session and frees the lock; keepalives make a dead peer show soon.
+    private readonly NpgsqlDataSource lockConnections = PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString)
+    {
+        Pooling = false,
+        KeepAlive = 5,
+        TcpKeepAlive = true,
+        ApplicationName = "x402-indexer-writer",
+    });
 
     /// <summary>Waits (as a standby) until this worker holds the lock.</summary>
     public async Task<WriterSession> AcquireAsync(CancellationToken cancellationToken)
@@ -105,15 +115,7 @@ public sealed class WriterLock(
     /// <returns>A new connection, listening for the writer's release, and whether it holds the lock; one that fails on the way is closed.</returns>
     private async Task<(NpgsqlConnection Connection, bool HoldsLock)> TryLockOnNewConnectionAsync(CancellationToken cancellationToken)
     {
-        // Unpooled, so closing it ends the session and frees the lock; keepalives make a dead peer show soon.
-        var lockConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString)
-        {
-            Pooling = false,
-            KeepAlive = 5,
-            TcpKeepAlive = true,
-            ApplicationName = "x402-indexer-writer",
-        };
-        var connection = new NpgsqlConnection(lockConnection.ConnectionString);
+        var connection = lockConnections.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -130,4 +132,6 @@ public sealed class WriterLock(
             throw;
         }
     }
+
+    public ValueTask DisposeAsync() => lockConnections.DisposeAsync();
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Benchmark.Database;
 using Benchmark.Processes;
+using Migrations.Notifications;
+using Npgsql;
 using Simulator.Bulk;
 using TestSupport;
 
@@ -13,7 +15,11 @@ namespace Benchmark.Phases;
 public static class CatchUp
 {
     private const string CheckpointSql = "SELECT coalesce(max(last_block), -1) FROM sync_checkpoint";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private const string ListenForCommits = $"LISTEN {ChangeNotice.Channel}";
+
+    // The worker announces each commit, so the checkpoint is read again as soon as it may have moved; the
+    // interval only bounds how long a missed notice (none is expected) or an exited worker goes unnoticed.
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(100);
 
     public sealed record Outcome(double Seconds, ProcessStats Stats);
 
@@ -36,9 +42,20 @@ public static class CatchUp
         var lastSeen = long.MinValue;
         var lastMove = Stopwatch.StartNew();
         var lastReport = Stopwatch.StartNew();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var listen = new NpgsqlCommand(ListenForCommits, connection))
+        {
+            await listen.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // A notice that arrives while the checkpoint is being read is taken in by that read: remembered here, so no wait follows it.
+        var noticed = false;
+        connection.Notification += (_, _) => noticed = true;
+        await using var read = new NpgsqlCommand(CheckpointSql, connection);
         while (true)
         {
-            var checkpoint = await database.ScalarAsync<long>(CheckpointSql, cancellationToken);
+            noticed = false;
+            var checkpoint = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
             if (checkpoint >= block)
             {
                 return;
@@ -65,7 +82,10 @@ public static class CatchUp
                 lastReport.Restart();
             }
 
-            await Task.Delay(PollInterval, cancellationToken);
+            if (!noticed)
+            {
+                await connection.WaitAsync(RecheckInterval, cancellationToken);
+            }
         }
     }
 
