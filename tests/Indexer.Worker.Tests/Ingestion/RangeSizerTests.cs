@@ -42,6 +42,16 @@ public sealed class RangeSizerTests
     }
 
     [Test]
+    public void Answered_RangesOfAtMostAQuarterOfTheTarget_GrowTheRangeFourfold()
+    {
+        var sizer = new RangeSizer(2000, 5000);
+
+        sizer.Answered(blocks: 8, logs: 1250);
+
+        Assert.That(sizer.NextSize, Is.EqualTo(32), "1250 logs in 8 blocks would allow 32 blocks, and a quarter of the target grows fourfold");
+    }
+
+    [Test]
     public void Answered_RangesBelowTheTarget_GrowTheRangeTwofoldAtMost()
     {
         var sizer = new RangeSizer(2000, 5000);
