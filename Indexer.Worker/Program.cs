@@ -32,8 +32,16 @@ return await ServiceStart.RunAsync(async () =>
     // A web host for the operations listener (probes, /metrics); a replay or verify run never maps or starts it.
     var builder = ServiceHost.CreateBuilder();
 
-    builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
-        .AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
+    if (replayOnly || verifyOnly)
+    {
+        builder.AddCommandDefaults();
+    }
+    else
+    {
+        builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
+            .AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
+    }
+
     builder.Services.AddIndexer(builder.Configuration);
 
     await using var host = builder.Build();

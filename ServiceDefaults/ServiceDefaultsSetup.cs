@@ -20,6 +20,13 @@ public static class ServiceDefaultsSetup
         return builder.Services.AddServiceHealthChecks();
     }
 
+    /// <summary>
+    /// Logging alone, for a one-off command that serves nothing (the worker's replay and verify): no metrics are
+    /// scraped from it, and OpenTelemetry's SDK, once loaded, formats a stack trace as the process exits (its
+    /// diagnostics watcher stopping), which a short command pays for in its running time.
+    /// </summary>
+    public static void AddCommandDefaults(this WebApplicationBuilder builder) => builder.Logging.AddServiceLogging(builder.Configuration);
+
     /// <returns>The probes' endpoints, for a host that documents them.</returns>
     public static (RouteHandlerBuilder Live, RouteHandlerBuilder Ready) MapServiceDefaults(this WebApplication app)
     {

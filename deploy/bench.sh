@@ -6,7 +6,9 @@
 #
 # usage: bash deploy/bench.sh [SCENARIO...]   (tiny, dense-100k, dense-1m, sparse, sparse-200k; default dense-100k sparse)
 # Settings (environment): BENCH_DIR (default /tmp/x402-bench: PostgreSQL cluster, logs, chain cache in cache/),
-# BENCH_PG_PORT (55439), BENCH_SHARED_BUFFERS (2GB: the cluster sized for a 1M-event database), BENCH_RESULTS (default $BENCH_DIR/results), BENCH_CACHE (default $BENCH_DIR/cache; "off" rebuilds every chain).
+# BENCH_PG_PORT (55439), BENCH_SHARED_BUFFERS (2GB: the cluster sized for a 1M-event database), BENCH_HUGE_PAGES (on:
+# as root, its shared memory in huge pages reserved for the run, see reserve_huge_pages in lib.sh; off: normal pages),
+# BENCH_RESULTS (default $BENCH_DIR/results), BENCH_CACHE (default $BENCH_DIR/cache; "off" rebuilds every chain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -28,9 +30,14 @@ dotnet publish Indexer.Worker -c Release -r linux-x64 -o "$published/Indexer.Wor
 dotnet publish Query.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$published/Query.Api" --verbosity quiet -nologo >/dev/null
 
-trap 'stop_private_postgres "$dir"' EXIT
+trap 'stop_private_postgres "$dir"; release_huge_pages' EXIT
 start_private_postgres "$dir" "$pg_port"
 size_shared_buffers "$dir" "$pg_port" "${BENCH_SHARED_BUFFERS:-2GB}"
+if [[ ${BENCH_HUGE_PAGES:-on} == on ]]; then
+  stop_private_postgres "$dir"
+  reserve_huge_pages "$dir"
+  start_private_postgres "$dir" "$pg_port"
+fi
 
 arguments=(--database-url "postgresql://postgres:x402-demo@127.0.0.1:$pg_port/postgres" --results "$results" --published "$published")
 [[ $cache == off ]] || arguments+=(--cache-dir "$cache")

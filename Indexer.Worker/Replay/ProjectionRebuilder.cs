@@ -47,20 +47,27 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
             return await FinishAsync(new ReplayResult(0, 0, clock.Elapsed));
         }
 
-        // Only now: a worker starting on an empty log leaves the pool's connection to the status writes, and opens no other.
-        await using var reading = await database.OpenConnectionAsync(cancellationToken);
-        await RebuildTable.CreateAsync(writing, cancellationToken);
-        var progress = new ReplayProgress(total, clock, ProgressInterval);
-        var batches = Channel.CreateBounded<List<WorkflowState>>(
-            new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var folding = Task.Run(() => StopBothOnFailure(FoldAsync(reading, batches.Writer, progress, ReportAsync, stop.Token), stop), CancellationToken.None);
-        var copying = Task.Run(() => StopBothOnFailure(CopyAsync(writing, batches.Reader, stop.Token), stop), CancellationToken.None);
-        await Task.WhenAll(folding, copying);
+        var (events, workflows) = await RebuildAndSwapAsync();
+        return await FinishAsync(new ReplayResult(events, workflows, clock.Elapsed));
 
-        await RebuildTable.AddIndexesAsync(writing, reading, cancellationToken);
-        await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
-        return await FinishAsync(new ReplayResult(await folding, await copying, clock.Elapsed));
+        async Task<(long Events, long Workflows)> RebuildAndSwapAsync()
+        {
+            // Only now: a worker starting on an empty log leaves the pool's connection to the status writes, and opens no other.
+            // Given back before the status is written, so that write takes it again instead of opening another.
+            await using var reading = await database.OpenConnectionAsync(cancellationToken);
+            await RebuildTable.CreateAsync(writing, cancellationToken);
+            var progress = new ReplayProgress(total, clock, ProgressInterval);
+            var batches = Channel.CreateBounded<List<WorkflowState>>(
+                new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var folding = Task.Run(() => StopBothOnFailure(FoldAsync(reading, batches.Writer, progress, ReportAsync, stop.Token), stop), CancellationToken.None);
+            var copying = Task.Run(() => StopBothOnFailure(CopyAsync(writing, batches.Reader, stop.Token), stop), CancellationToken.None);
+            await Task.WhenAll(folding, copying);
+
+            await RebuildTable.AddIndexesAsync(writing, reading, cancellationToken);
+            await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
+            return (await folding, await copying);
+        }
 
         async Task<ReplayResult> FinishAsync(ReplayResult result)
         {

@@ -24,6 +24,20 @@ public sealed class DatabaseUrlTests
     }
 
     [Test]
+    public void Parse_WithoutGssParameter_TurnsGssEncryptionOff()
+    {
+        Assert.That(DatabaseUrl.Parse("postgresql://u:p@localhost/db").GssEncryptionMode, Is.EqualTo(GssEncryptionMode.Disable));
+    }
+
+    [Test]
+    public void Parse_GssParameter_TurnsGssEncryptionBackOn()
+    {
+        var connection = DatabaseUrl.Parse("postgresql://u:p@localhost/db?GssEncryptionMode=Prefer");
+
+        Assert.That(connection.GssEncryptionMode, Is.EqualTo(GssEncryptionMode.Prefer));
+    }
+
+    [Test]
     public void Parse_PostgresScheme_IsAcceptedLikePostgresql()
     {
         var connection = DatabaseUrl.Parse("postgres://u:p@localhost:5433/db");
