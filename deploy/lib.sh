@@ -51,6 +51,8 @@ reserve_huge_pages() {
   local needed
   [[ $(id -u) -eq 0 && -w /proc/sys/vm/nr_hugepages ]] || return 0
   needed=$(as_postgres "$pg_bin/postgres" -D "$1/pg" -C shared_memory_size_in_huge_pages 2>/dev/null) || return 0
+  # -1 where the platform has no huge pages.
+  [[ $needed =~ ^[0-9]+$ ]] && ((needed > 0)) || return 0
   huge_pages_before=$(cat /proc/sys/vm/nr_hugepages)
   echo $((huge_pages_before + needed)) >/proc/sys/vm/nr_hugepages 2>/dev/null || true
   say "reserved $(($(cat /proc/sys/vm/nr_hugepages) - huge_pages_before)) of the $needed huge pages PostgreSQL's shared memory takes"
