@@ -47,14 +47,11 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
             return await FinishAsync(new ReplayResult(0, 0, clock.Elapsed));
         }
 
-        var (events, workflows) = await RebuildAndSwapAsync();
-        return await FinishAsync(new ReplayResult(events, workflows, clock.Elapsed));
-
-        async Task<(long Events, long Workflows)> RebuildAndSwapAsync()
+        ReplayResult rebuilt;
+        // Only now: a worker starting on an empty log leaves the pool's connection to the status writes, and opens no other.
+        // Given back before the status is written, so that write takes it again instead of opening another.
+        await using (var reading = await database.OpenConnectionAsync(cancellationToken))
         {
-            // Only now: a worker starting on an empty log leaves the pool's connection to the status writes, and opens no other.
-            // Given back before the status is written, so that write takes it again instead of opening another.
-            await using var reading = await database.OpenConnectionAsync(cancellationToken);
             await RebuildTable.CreateAsync(writing, cancellationToken);
             var progress = new ReplayProgress(total, clock, ProgressInterval);
             var batches = Channel.CreateBounded<List<WorkflowState>>(
@@ -66,8 +63,10 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
 
             await RebuildTable.AddIndexesAsync(writing, reading, cancellationToken);
             await ProjectionSwap.SwapInAsync(writing, RebuildTable.Name, cancellationToken);
-            return (await folding, await copying);
+            rebuilt = new ReplayResult(await folding, await copying, clock.Elapsed);
         }
+
+        return await FinishAsync(rebuilt);
 
         async Task<ReplayResult> FinishAsync(ReplayResult result)
         {
