@@ -7,8 +7,8 @@ using Indexer.Worker.SingleWriter;
 using Indexer.Worker.Startup;
 using Indexer.Worker.Status;
 using Indexer.Worker.Verification;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Nethereum.JsonRpc.Client;
 using ServiceDefaults;
@@ -27,43 +27,39 @@ if (args.Length > 0 && !replayOnly && !verifyOnly)
     return 2;
 }
 
-return await ServiceStart.RunAsync(async () =>
+return await ServiceStart.RunAsync(() => replayOnly || verifyOnly ? RunCommandAsync(verifyOnly) : RunWorkerAsync());
+
+static async Task<int> RunWorkerAsync()
 {
-    // A web host for the operations listener (probes, /metrics); a replay or verify run never maps or starts it.
+    // A web host for the operations listener (probes, /metrics).
     var builder = ServiceHost.CreateBuilder();
-
-    if (replayOnly || verifyOnly)
-    {
-        builder.AddCommandDefaults();
-    }
-    else
-    {
-        builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
-            .AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
-    }
-
+    builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
+        .AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
     builder.Services.AddIndexer(builder.Configuration);
 
     await using var host = builder.Build();
-    // The settings are bound and validated when first read, here: a bad one reaches ServiceStart.
-    var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
-    // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
-    ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
+    var settings = ApplySettings(host);
+    // Mapped first: the metrics provider then counts the preflight's own calls to the node.
+    host.MapServiceDefaults();
+    // A worker of a fleet waits out a node or database that is down; a one-off command reports it.
+    await host.Services.GetRequiredService<Preflight>().CheckUntilReadyAsync(CancellationToken.None);
+    ListenAddress.EnsureFree(settings.MetricsHost, settings.MetricsPort, "METRICS_PORT");
+    await host.RunAsync();
+    return Environment.ExitCode;
+}
 
+static async Task<int> RunCommandAsync(bool verify)
+{
+    // A one-off command serves nothing: no web host, no listener, no telemetry.
+    var builder = ServiceHost.CreateCommandBuilder();
+    builder.AddCommandDefaults();
+    builder.Services.AddIndexer(builder.Configuration);
+
+    using var host = builder.Build();
+    ApplySettings(host);
     var preflight = host.Services.GetRequiredService<Preflight>();
-    if (!replayOnly && !verifyOnly)
-    {
-        // Mapped first: the metrics provider then counts the preflight's own calls to the node.
-        host.MapServiceDefaults();
-        // A worker of a fleet waits out a node or database that is down; a one-off command reports it.
-        await preflight.CheckUntilReadyAsync(CancellationToken.None);
-        ListenAddress.EnsureFree(settings.MetricsHost, settings.MetricsPort, "METRICS_PORT");
-        await host.RunAsync();
-        return Environment.ExitCode;
-    }
-
     using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-    if (verifyOnly)
+    if (verify)
     {
         await preflight.CheckAsync(forIngestion: false, startup.Token);
         return await VerifyCommand.RunAsync(host.Services, Console.Out, CancellationToken.None);
@@ -95,7 +91,16 @@ return await ServiceStart.RunAsync(async () =>
     }
 
     return 0;
-});
+}
+
+// The settings are bound and validated when first read, here: a bad one reaches ServiceStart.
+static WorkerOptions ApplySettings(IHost host)
+{
+    var settings = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+    // Per-attempt timeouts are Polly's; Nethereum's own limit must not cut a call short first.
+    ClientBase.ConnectionTimeout = TimeSpan.FromMilliseconds(settings.RpcTimeoutMs * 2L);
+    return settings;
+}
 
 // A preflight that fails is what the operator reads; the lock, if it was taken meanwhile, is let go.
 static async Task<WriterSession?> AfterPreflightAsync(Task preflight, Task<WriterSession?> acquiring)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ServiceDefaults.Health;
 using ServiceDefaults.Logging;
 using ServiceDefaults.Telemetry;
@@ -25,7 +26,7 @@ public static class ServiceDefaultsSetup
     /// scraped from it, and OpenTelemetry's SDK, once loaded, formats a stack trace as the process exits (its
     /// diagnostics watcher stopping), which a short command pays for in its running time.
     /// </summary>
-    public static void AddCommandDefaults(this WebApplicationBuilder builder) => builder.Logging.AddServiceLogging(builder.Configuration);
+    public static void AddCommandDefaults(this IHostApplicationBuilder builder) => builder.Logging.AddServiceLogging(builder.Configuration);
 
     /// <returns>The probes' endpoints, for a host that documents them.</returns>
     public static (RouteHandlerBuilder Live, RouteHandlerBuilder Ready) MapServiceDefaults(this WebApplication app)

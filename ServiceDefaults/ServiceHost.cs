@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 
 namespace ServiceDefaults;
 
-/// <summary>The web host both processes build on.</summary>
+/// <summary>The hosts both processes build on: a web host for a service, a plain one for a one-off command.</summary>
 public static class ServiceHost
 {
+    // Settings come from the environment (and .env) at start, read once: see CreateBuilder.
+    private static readonly string[] ReadConfigurationOnce = ["--hostBuilder:reloadConfigOnChange=false"];
+
     /// <summary>
     /// A slim web host rooted where the assembly is, not in the working directory, and that reads its
     /// configuration once. Settings come from the environment (and .env) at start; a configuration file
@@ -13,7 +17,17 @@ public static class ServiceHost
     /// </summary>
     public static WebApplicationBuilder CreateBuilder() => WebApplication.CreateSlimBuilder(new WebApplicationOptions
     {
-        Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        Args = ReadConfigurationOnce,
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+
+    /// <summary>
+    /// The same configuration as <see cref="CreateBuilder"/>, without the web host: a command that serves nothing
+    /// (the worker's replay and verify) does not pay for setting up Kestrel, routing and their options at start.
+    /// </summary>
+    public static HostApplicationBuilder CreateCommandBuilder() => Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    {
+        Args = ReadConfigurationOnce,
         ContentRootPath = AppContext.BaseDirectory,
     });
 }
