@@ -27,6 +27,15 @@ internal static class LogStream
         """;
 
     /// <summary>
+    /// Sent before <see cref="ByWorkflow"/> on a connection that reads nothing else (the pool resets it when it is
+    /// given back): the log then streams in the timeline index's order from its first row. Left to itself, the
+    /// planner sorts the whole log before sending any: on the 31,899-event sparse benchmark log the first row came
+    /// after 70 ms (the sort spilled to disk) instead of at once, and reading it all took 206 ms instead of 152
+    /// (a binary COPY of the query); on the 1M-event log, 2.26 s instead of 2.03, with 100+ MB of the sort on disk.
+    /// </summary>
+    public const string ReadInIndexOrder = "SET enable_sort = off";
+
+    /// <summary>
     /// Grouped by workflow in byte (ordinal) order of the id whatever the database's collation, so that
     /// it merges with workflow_state read in the same order; each workflow's events in canonical order.
     /// </summary>
