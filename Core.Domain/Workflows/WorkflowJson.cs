@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -14,6 +15,13 @@ namespace Core.Domain.Workflows;
 public static class WorkflowJson
 {
     private const string EmptyArray = "[]";
+    private const int InitialBufferBytes = 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? threadWriter;
 
     public static string WriteDecisions(IEnumerable<Decision> decisions) => WriteArray(decisions, static (json, decision) =>
     {
@@ -87,21 +95,22 @@ public static class WorkflowJson
             return EmptyArray;
         }
 
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions))
+        // A replay writes every workflow's lists: one buffer and writer a thread, reset for each list, not two objects a list.
+        var buffer = threadBuffer ??= new ArrayBufferWriter<byte>(InitialBufferBytes);
+        buffer.ResetWrittenCount();
+        var json = threadWriter ??= new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions);
+        json.Reset(buffer);
+        json.WriteStartArray();
+        foreach (var item in items)
         {
-            json.WriteStartArray();
-            foreach (var item in items)
-            {
-                json.WriteStartObject();
-                writeFields(json, item);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            json.WriteStartObject();
+            writeFields(json, item);
+            json.WriteEndObject();
         }
 
-        return CanonicalJson.Utf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        json.WriteEndArray();
+        json.Flush();
+        return CanonicalJson.Utf8.GetString(buffer.WrittenSpan);
     }
 
     private static ValueList<T> ReadArray<T>(string json, Func<JsonElement, T> readItem)

@@ -16,8 +16,10 @@ namespace Indexer.Worker.Replay;
 /// Rebuilds workflow_state from the whole event log without the RPC: streams the log grouped by
 /// workflow (so memory holds one workflow at a time, never the log), folds each workflow with the
 /// one fold, COPYs the rows into a fresh table, builds its indexes, and swaps it in within one transaction.
-/// Reading and folding run beside the COPY, on another connection, joined by a small bounded channel
-/// of batches, so the database reads and writes at the same time and memory stays bounded.
+/// Reading, folding and rendering the rows run beside the COPY, on another connection, joined by a small
+/// bounded channel of batches, so the database reads and writes at the same time and memory stays bounded.
+/// The rows are rendered (their JSON columns written) on the reading side: the COPY side was the slower of the
+/// two, ending 60 ms after the last event was read on the 31,899-event sparse log.
 /// Readers see the old projection until the commit and the new one after it, never a partial one.
 /// </summary>
 public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore status, ILogger<ProjectionRebuilder> logger)
@@ -55,7 +57,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
             await Execute(reading, LogStream.ReadInIndexOrder, cancellationToken);
             await RebuildTable.CreateAsync(writing, cancellationToken);
             var progress = new ReplayProgress(total, clock, ProgressInterval);
-            var batches = Channel.CreateBounded<List<WorkflowState>>(
+            var batches = Channel.CreateBounded<List<ProjectionRow>>(
                 new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var folding = Task.Run(() => StopBothOnFailure(FoldAsync(reading, batches.Writer, progress, ReportAsync, stop.Token), stop), CancellationToken.None);
@@ -93,7 +95,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
     /// <returns>How many events were folded.</returns>
     private static async Task<long> FoldAsync(
         NpgsqlConnection reading,
-        ChannelWriter<List<WorkflowState>> batches,
+        ChannelWriter<List<ProjectionRow>> batches,
         ReplayProgress progress,
         Func<ReplayProgress, CancellationToken, Task> report,
         CancellationToken cancellationToken)
@@ -101,16 +103,16 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         try
         {
             var fold = new ProjectionFold();
-            var batch = new List<WorkflowState>(BatchSize);
+            var batch = new List<ProjectionRow>(BatchSize);
             await foreach (var @event in LogStream.ReadAsync(reading, LogStream.ByWorkflow, cancellationToken))
             {
                 if (fold.Add(@event) is { } finished)
                 {
-                    batch.Add(finished);
+                    batch.Add(ProjectionRow.Of(finished));
                     if (batch.Count == BatchSize)
                     {
                         await batches.WriteAsync(batch, cancellationToken);
-                        batch = new List<WorkflowState>(BatchSize);
+                        batch = new List<ProjectionRow>(BatchSize);
                     }
                 }
 
@@ -123,7 +125,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
 
             if (fold.Complete() is { } last)
             {
-                batch.Add(last);
+                batch.Add(ProjectionRow.Of(last));
             }
 
             await batches.WriteAsync(batch, cancellationToken);
@@ -139,15 +141,15 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
 
     /// <returns>How many rows were written.</returns>
     private static async Task<long> CopyAsync(
-        NpgsqlConnection writing, ChannelReader<List<WorkflowState>> batches, CancellationToken cancellationToken)
+        NpgsqlConnection writing, ChannelReader<List<ProjectionRow>> batches, CancellationToken cancellationToken)
     {
         long rows = 0;
         await using var copy = await ProjectionCopy.BeginAsync(writing, RebuildTable.Name, cancellationToken);
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))
         {
-            foreach (var state in batch)
+            foreach (var row in batch)
             {
-                await copy.WriteAsync(ProjectionRow.Of(state), cancellationToken);
+                await copy.WriteAsync(row, cancellationToken);
             }
 
             rows += batch.Count;
