@@ -54,7 +54,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
         // Given back before the status is written, so that write takes it again instead of opening another.
         await using (var reading = await database.OpenConnectionAsync(cancellationToken))
         {
-            await Execute(reading, LogStream.ReadInIndexOrder, cancellationToken);
+            await LogStream.ReadInIndexOrderAsync(reading, cancellationToken);
             await RebuildTable.CreateAsync(writing, cancellationToken);
             var progress = new ReplayProgress(total, clock, ProgressInterval);
             var batches = Channel.CreateBounded<List<ProjectionRow>>(
@@ -171,12 +171,6 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource database, StatusStore s
             await stop.CancelAsync();
             throw;
         }
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
