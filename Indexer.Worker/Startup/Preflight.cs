@@ -63,7 +63,9 @@ public sealed class Preflight(
         // anything (in perf, 13 % of the worker's CPU before its first connection), and held back the connection.
         // The sparse benchmark chain's catch-up, with the trimming of Indexer.Worker.csproj: median 1,225 ms
         // against 1,272 over six alternating runs.
-        var chainChecked = forIngestion ? Task.Run(() => CheckChainAsync(settings.ChainId, cancellationToken), cancellationToken) : Task.CompletedTask;
+        var chainChecked = forIngestion
+            ? Task.Run(() => CheckChainAsync(settings.ChainId, cancellationToken), cancellationToken)
+            : Task.CompletedTask;
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         SchemaMigrator.EnsureUpToDate(connection);
         await chainChecked;
