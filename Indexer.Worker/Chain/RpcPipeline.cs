@@ -21,30 +21,16 @@ public static class RpcPipeline
     /// </summary>
     public static readonly ResiliencePropertyKey<bool> Splittable = new("x402.splittable");
 
-    public static ResiliencePipeline Build(WorkerOptions options, RpcCircuit circuit, ILogger logger) =>
-        new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = arguments => ValueTask.FromResult(
-                    arguments.Outcome.Exception is { } failure && IsTransient(failure)
-                    && !(failure is TimeoutRejectedException && arguments.Context.Properties.GetValue(Splittable, false))),
-                MaxRetryAttempts = options.RpcMaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(30),
-                DelayGenerator = arguments => ValueTask.FromResult(RetryAfter(arguments.Outcome.Exception)),
-                OnRetry = arguments =>
-                {
-                    IndexerMetrics.RpcRetry();
-                    logger.LogWarning(
-                        "RPC call failed ({Reason}); retry {Attempt} in {DelayMs} ms",
-                        Describe(arguments.Outcome.Exception),
-                        arguments.AttemptNumber + 1,
-                        (long)arguments.RetryDelay.TotalMilliseconds);
-                    return ValueTask.CompletedTask;
-                },
-            })
+    public static ResiliencePipeline Build(WorkerOptions options, RpcCircuit circuit, ILogger logger)
+    {
+        var pipeline = new ResiliencePipelineBuilder();
+        // RPC_MAX_RETRIES=0 hands every failure straight to the caller; Polly's retry takes one retry at least.
+        if (options.RpcMaxRetries > 0)
+        {
+            pipeline.AddRetry(Retry(options.RpcMaxRetries, logger));
+        }
+
+        return pipeline
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
@@ -72,6 +58,30 @@ public static class RpcPipeline
             })
             .AddTimeout(TimeSpan.FromMilliseconds(options.RpcTimeoutMs))
             .Build();
+    }
+
+    private static RetryStrategyOptions Retry(int maxRetries, ILogger logger) => new()
+    {
+        ShouldHandle = arguments => ValueTask.FromResult(
+            arguments.Outcome.Exception is { } failure && IsTransient(failure)
+            && !(failure is TimeoutRejectedException && arguments.Context.Properties.GetValue(Splittable, false))),
+        MaxRetryAttempts = maxRetries,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = TimeSpan.FromMilliseconds(200),
+        MaxDelay = TimeSpan.FromSeconds(30),
+        DelayGenerator = arguments => ValueTask.FromResult(RetryAfter(arguments.Outcome.Exception)),
+        OnRetry = arguments =>
+        {
+            IndexerMetrics.RpcRetry();
+            logger.LogWarning(
+                "RPC call failed ({Reason}); retry {Attempt} in {DelayMs} ms",
+                Describe(arguments.Outcome.Exception),
+                arguments.AttemptNumber + 1,
+                (long)arguments.RetryDelay.TotalMilliseconds);
+            return ValueTask.CompletedTask;
+        },
+    };
 
     private static bool IsTransient(Exception exception) => exception switch
     {
