@@ -41,6 +41,8 @@ static async Task<int> RunWorkerAsync()
     var settings = ApplySettings(host);
     // Mapped first: the metrics provider then counts the preflight's own calls to the node.
     host.MapServiceDefaults();
+    // The writer's connection opens while the preflight runs; the lock is asked for once the preflight passed.
+    host.Services.GetRequiredService<WriterLock>().ConnectAhead(CancellationToken.None);
     // A worker of a fleet waits out a node or database that is down; a one-off command reports it.
     await host.Services.GetRequiredService<Preflight>().CheckUntilReadyAsync(CancellationToken.None);
     ListenAddress.EnsureFree(settings.MetricsHost, settings.MetricsPort, "METRICS_PORT");

@@ -98,9 +98,10 @@ public sealed class ChainFollower(
             {
                 var head = await chain.GetHeadAsync(token);
                 var confirmed = head - settings.ConfirmationBlocks;
+                // The new blocks are on their way from the node while the status is written.
+                ahead.ExtendTo(confirmed);
                 await status.ChainAsync(head, confirmed, token);
                 IndexerMetrics.ChainSeen(head, confirmed);
-                ahead.ExtendTo(confirmed);
 
                 var committed = false;
                 var clock = Stopwatch.StartNew();

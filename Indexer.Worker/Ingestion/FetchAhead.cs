@@ -46,8 +46,12 @@ internal sealed class FetchAhead : IAsyncDisposable
         lastBlock = fromBlock - 1;
     }
 
-    /// <summary>Lets it fetch up to <paramref name="block"/> (the confirmed head).</summary>
-    public void ExtendTo(long block) => lastBlock = Math.Max(lastBlock, block);
+    /// <summary>Lets it fetch up to <paramref name="block"/> (the confirmed head), starting at once what it may.</summary>
+    public void ExtendTo(long block)
+    {
+        lastBlock = Math.Max(lastBlock, block);
+        Dispatch();
+    }
 
     /// <summary>The next fetched ranges in block order (more than one when a range was split), or null once all up to the confirmed head were handed over.</summary>
     public async Task<IReadOnlyList<FetchedRange>?> NextAsync()

@@ -155,6 +155,33 @@ public sealed class RpcFaultTests
     }
 
     [Test]
+    public async Task NodeDownAtStart_TheWorkerWaitsWithItsWriterConnectionOpenButNotTheLock_ThenIndexes()
+    {
+        var down = new FaultKind.Http503();
+        // No retries of single calls (RPC_MAX_RETRIES=0): the preflight's own wait is what the worker does while the node is down.
+        await using var run = await ProxiedWorker.StartAsync(
+            chain, proxy => proxy.Inject(down), new Dictionary<string, string> { ["RPC_MAX_RETRIES"] = "0" });
+        await run.Process.WaitForLineAsync(line => line.Contains("Not ready to start", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+
+        // Opened while the preflight ran, so taking the lock later costs no new session.
+        await Eventually.TrueAsync(
+            async () => await run.Database.ScalarAsync(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'x402-indexer-writer' AND datname = current_database()") == 1,
+            TimeSpan.FromSeconds(10),
+            () => $"the writer's connection should be open while the preflight waits.\n{run.Process.Output}");
+        var locksWhileDown = await run.Database.ScalarAsync("""
+            SELECT count(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objid = x'78343032'::int
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """);
+        run.Proxy.ClearFaults();
+        await run.WaitForCatchUpAsync();
+
+        await run.AssertIngestedExactlyTheReferenceAsync();
+        Assert.That(locksWhileDown, Is.Zero, "a worker whose preflight fails does not hold the writer lock, so a standby with a working node can write");
+    }
+
+    [Test]
     public async Task LaggingNodeBehindTheLoadBalancer_NeverHasItsMissingLogsRecorded()
     {
         // The lagging node's head sits just below the last block with an event, so that its
