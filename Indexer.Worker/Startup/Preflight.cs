@@ -66,12 +66,24 @@ public sealed class Preflight(
         var chainChecked = forIngestion
             ? Task.Run(() => CheckChainAsync(settings.ChainId, cancellationToken), cancellationToken)
             : Task.CompletedTask;
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        SchemaMigrator.EnsureUpToDate(connection);
-        await chainChecked;
-        var checkpoint = forIngestion
-            ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
-            : await CheckpointStore.GetAsync(connection);
+        // Ingestion holds two pooled sessions from its first range on (the startup proof's snapshot, the status writes):
+        // the second opens here, beside the first, instead of on the way to the first commit (20-40 ms here).
+        var spare = forIngestion ? database.OpenConnectionAsync(cancellationToken).AsTask() : null;
+        Checkpoint? checkpoint;
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            SchemaMigrator.EnsureUpToDate(connection);
+            await chainChecked;
+            checkpoint = forIngestion
+                ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
+                : await CheckpointStore.GetAsync(connection);
+        }
+        finally
+        {
+            await ReturnToPoolAsync(spare);
+        }
+
         if (checkpoint is null)
         {
             return new Checkpoint(settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart, settings.BlockStart - 1, null, 0);
@@ -92,6 +104,21 @@ public sealed class Preflight(
         }
 
         return checkpoint;
+    }
+
+    /// <summary>Gives an opened session back to the pool; one that failed to open is the checks' concern, not this.</summary>
+    private static async Task ReturnToPoolAsync(Task<NpgsqlConnection>? opening)
+    {
+        if (opening is null)
+        {
+            return;
+        }
+
+        await ((Task)opening).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (opening.IsCompletedSuccessfully)
+        {
+            await opening.Result.DisposeAsync();
+        }
     }
 
     private async Task CheckChainAsync(long chainId, CancellationToken cancellationToken)
