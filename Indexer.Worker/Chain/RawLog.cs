@@ -1,10 +1,11 @@
 namespace Indexer.Worker.Chain;
 
-/// <summary>A contract log as the node returned it: hashes, address and topics lowercase, data still hex.</summary>
+/// <summary>A contract log as the node returned it: hashes, address and topics lowercase, data as bytes.</summary>
+/// <param name="Data">Null when the node sent something other than 0x and hex digits: then the log is no event of ours.</param>
 public sealed record RawLog(
     string Address,
     IReadOnlyList<string> Topics,
-    string Data,
+    byte[]? Data,
     long BlockNumber,
     string BlockHash,
     string TransactionHash,

@@ -1,4 +1,6 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Indexer.Worker.Chain;
@@ -135,10 +137,12 @@ internal static class RpcJson
     private static RawLog Log(ref Utf8JsonReader reader, RepeatedStrings strings)
     {
         Require(reader.TokenType == JsonTokenType.StartObject, "a log is not an object");
-        string? address = null, data = null, blockHash = null, txHash = null;
+        string? address = null, blockHash = null, txHash = null;
         string[]? topics = null;
+        byte[]? data = null;
         long? block = null, txIndex = null, logIndex = null;
         var removed = false;
+        var hasData = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("address"u8))
@@ -154,7 +158,8 @@ internal static class RpcJson
             else if (reader.ValueTextEquals("data"u8))
             {
                 reader.Read();
-                data = reader.GetString();
+                hasData = reader.TokenType == JsonTokenType.String;
+                data = hasData ? HexBytes(ref reader) : null;
             }
             else if (reader.ValueTextEquals("blockNumber"u8))
             {
@@ -193,7 +198,7 @@ internal static class RpcJson
             }
         }
 
-        return address is not null && topics is not null && data is not null && blockHash is not null && txHash is not null
+        return address is not null && topics is not null && hasData && blockHash is not null && txHash is not null
                && block is { } b && txIndex is { } tx && logIndex is { } li && tx <= int.MaxValue && li <= int.MaxValue
             ? new RawLog(address, topics, data, b, blockHash, txHash, (int)tx, (int)li, removed)
             : throw new FormatException("a log lacks one of address, topics, data, block, transaction or log index (a pending log?)");
@@ -202,14 +207,37 @@ internal static class RpcJson
     private static string[] Topics(ref Utf8JsonReader reader, RepeatedStrings strings)
     {
         Require(reader.TokenType == JsonTokenType.StartArray, "a log's topics are not an array");
-        var topics = new List<string>(4);
+        // Gathered on the stack, then one array of the exact size: a log has at most four (LOG0 to LOG4).
+        var topics = new TopicBuffer();
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            Require(count < MaxTopics, "a log has more than four topics");
             // The event signature repeats in every log of its kind; later topics rarely do.
-            topics.Add(topics.Count == 0 ? strings.Signature.Get(ref reader) : LowercaseHex(ref reader));
+            topics[count] = count == 0 ? strings.Signature.Get(ref reader) : LowercaseHex(ref reader);
+            count++;
         }
 
-        return topics.ToArray();
+        return ((ReadOnlySpan<string>)topics)[..count].ToArray();
+    }
+
+    /// <summary>The bytes of 0x and hex digits, read from the answer without a string between; null for anything else.</summary>
+    private static byte[]? HexBytes(ref Utf8JsonReader reader)
+    {
+        var text = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        if (text.Length < 2 || text[0] != '0' || (text[1] | 0x20) != 'x' || text.Length % 2 != 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.FromHexString(text[2..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static string LowercaseHex(ref Utf8JsonReader reader) =>
@@ -221,6 +249,14 @@ internal static class RpcJson
         {
             throw new FormatException(problem);
         }
+    }
+
+    private const int MaxTopics = 4;
+
+    [InlineArray(MaxTopics)]
+    private struct TopicBuffer
+    {
+        private string element;
     }
 
     /// <summary>

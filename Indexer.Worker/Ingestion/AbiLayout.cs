@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Text;
-using Nethereum.ABI.Decoders;
+using Indexer.Worker.Chain;
 
 namespace Indexer.Worker.Ingestion;
 
@@ -12,34 +13,24 @@ namespace Indexer.Worker.Ingestion;
 internal static class AbiLayout
 {
     private const int Word = 32;
-    private static readonly IntTypeDecoder Unsigned = new(false);
+    private const int AddressBytes = 20;
+    private static readonly SearchValues<char> LowercaseHex = SearchValues.Create("0123456789abcdef");
 
     /// <exception cref="LogLayoutException">The topic is not a 32-byte word holding a 20-byte address.</exception>
     public static string AddressTopic(string topic)
     {
-        var word = Bytes(topic);
-        if (word.Length != Word || word.AsSpan(0, Word - 20).ContainsAnyExcept((byte)0))
+        // Topics arrive lowercase: the address is the word's last 40 hex digits, after 24 zeros of padding.
+        if (topic.Length != 2 + (2 * Word) || !topic.StartsWith("0x", StringComparison.Ordinal)
+            || topic.AsSpan(2, 2 * (Word - AddressBytes)).ContainsAnyExcept('0') || topic.AsSpan(2 + (2 * (Word - AddressBytes))).ContainsAnyExcept(LowercaseHex))
         {
             throw new LogLayoutException("an indexed address is not a zero-padded 20-byte value");
         }
 
-        return "0x" + Convert.ToHexStringLower(word.AsSpan(Word - 20));
+        return string.Concat("0x", topic.AsSpan(2 + (2 * (Word - AddressBytes))));
     }
 
-    /// <exception cref="LogLayoutException">The data is not 0x and hex digits.</exception>
-    public static byte[] Bytes(string hex)
-    {
-        try
-        {
-            return hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                ? Convert.FromHexString(hex.AsSpan(2))
-                : throw new LogLayoutException("the log holds hex without its 0x prefix");
-        }
-        catch (FormatException e)
-        {
-            throw new LogLayoutException("the log holds text that is not hex", e);
-        }
-    }
+    /// <exception cref="LogLayoutException">The node sent data that is not 0x and hex digits (<see cref="RawLog.Data"/> is null).</exception>
+    public static byte[] Data(RawLog log) => log.Data ?? throw new LogLayoutException("the log's data is not 0x and hex digits");
 
     /// <exception cref="LogLayoutException">The data does not have exactly <paramref name="words"/> static words (plus any dynamic tail).</exception>
     public static void RequireWords(ReadOnlySpan<byte> data, int words, bool dynamicTail)
@@ -62,7 +53,7 @@ internal static class AbiLayout
         return word[^1] == 1;
     }
 
-    public static BigInteger UInt256(ReadOnlySpan<byte> data, int index) => Unsigned.DecodeBigInteger(WordAt(data, index).ToArray());
+    public static BigInteger UInt256(ReadOnlySpan<byte> data, int index) => new(WordAt(data, index), isUnsigned: true, isBigEndian: true);
 
     /// <summary>The string whose offset is in word <paramref name="index"/>; bytes that are not UTF-8 become U+FFFD.</summary>
     /// <exception cref="LogLayoutException">The offset or the length points outside the data.</exception>

@@ -20,18 +20,18 @@ public static class LogDecoder
     {
         [ContractEvents.WorkflowStarted] = (3, (log, id, at, time, _) =>
         {
-            AbiLayout.RequireWords(AbiLayout.Bytes(log.Data), 0, dynamicTail: false);
+            AbiLayout.RequireWords(AbiLayout.Data(log), 0, dynamicTail: false);
             return new WorkflowStarted(id, at, time, AbiLayout.AddressTopic(log.Topics[2]));
         }),
         [ContractEvents.DecisionRecorded] = (2, (log, id, at, time, _) =>
         {
-            var data = AbiLayout.Bytes(log.Data);
+            var data = AbiLayout.Data(log);
             AbiLayout.RequireWords(data, 2, dynamicTail: true);
             return new DecisionRecorded(id, at, time, AbiLayout.Bool(data, 0), StorableText(AbiLayout.String(data, 1)));
         }),
         [ContractEvents.PaymentExecuted] = (3, (log, id, at, time, sender) =>
         {
-            var data = AbiLayout.Bytes(log.Data);
+            var data = AbiLayout.Data(log);
             AbiLayout.RequireWords(data, 1, dynamicTail: false);
             var to = AbiLayout.AddressTopic(log.Topics[2]);
             return new PaymentExecuted(
@@ -39,12 +39,12 @@ public static class LogDecoder
         }),
         [ContractEvents.WorkflowCompleted] = (2, (log, id, at, time, _) =>
         {
-            AbiLayout.RequireWords(AbiLayout.Bytes(log.Data), 0, dynamicTail: false);
+            AbiLayout.RequireWords(AbiLayout.Data(log), 0, dynamicTail: false);
             return new WorkflowCompleted(id, at, time);
         }),
         [ContractEvents.WorkflowFailed] = (2, (log, id, at, time, _) =>
         {
-            var data = AbiLayout.Bytes(log.Data);
+            var data = AbiLayout.Data(log);
             AbiLayout.RequireWords(data, 1, dynamicTail: true);
             return new WorkflowFailed(id, at, time, StorableText(AbiLayout.String(data, 0)));
         }),

@@ -72,16 +72,17 @@ public sealed class JsonRpcBatchTests
         Assert.Multiple(() =>
         {
             Assert.That(logs, Has.Count.EqualTo(2));
-            Assert.That(logs[0], Is.EqualTo(new RawLog(
+            Assert.That(logs[0] with { Data = null }, Is.EqualTo(new RawLog(
                 "0x5fbdb2315678afecb367f032d93f642f64180aa3",
                 logs[0].Topics,
-                "0x01",
+                null,
                 16,
                 BlockHash.ToLowerInvariant(),
                 TxHash.ToLowerInvariant(),
                 3,
                 1,
                 false)));
+            Assert.That(logs[0].Data, Is.EqualTo(new byte[] { 1 }));
             Assert.That(logs[0].Topics, Is.EqualTo(new[] { Topic.ToLowerInvariant(), "0x" + new string('d', 64) }));
             Assert.That(logs[1].LogIndex, Is.EqualTo(2));
             Assert.That(ReferenceEquals(logs[0].TransactionHash, logs[1].TransactionHash), Is.True, "one string for a repeated hash");
@@ -108,6 +109,28 @@ public sealed class JsonRpcBatchTests
         fields.Remove(field);
         var log = "{" + string.Join(",", fields.Select(pair => $"\"{pair.Key}\":{pair.Value}")) + "}";
         using var answer = Parse($$"""[{"jsonrpc":"2.0","id":0,"result":[{{log}}]}]""", requests: 1);
+
+        Assert.Throws<ChainDataException>(() => answer.Read(0, RpcJson.Logs));
+    }
+
+    [TestCase("\"0x\"", new byte[0])]
+    [TestCase("\"0x00fF\"", new byte[] { 0, 255 })]
+    [TestCase("\"0X01\"", new byte[] { 1 })]
+    [TestCase("\"0x\\u0030\\u0031\"", new byte[] { 1 })]
+    [TestCase("\"00ff\"", null)]
+    [TestCase("\"0x0\"", null)]
+    [TestCase("\"0xzz\"", null)]
+    public void Logs_DataIsReadAsBytes_OrNullWhenItIsNotHex(string data, byte[]? expected)
+    {
+        using var answer = Parse(OneLog(data, $"[\"{Topic}\"]"), requests: 1);
+
+        Assert.That(answer.Read(0, RpcJson.Logs).Single().Data, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Logs_ALogWithMoreThanFourTopics_ThrowsChainDataException()
+    {
+        using var answer = Parse(OneLog("\"0x\"", "[" + string.Join(",", Enumerable.Repeat($"\"{Topic}\"", 5)) + "]"), requests: 1);
 
         Assert.Throws<ChainDataException>(() => answer.Read(0, RpcJson.Logs));
     }
@@ -176,4 +199,7 @@ public sealed class JsonRpcBatchTests
         bytes.CopyTo(buffer, 0);
         return BatchAnswer.Parse(buffer, bytes.Length, requests);
     }
+
+    private static string OneLog(string data, string topics) =>
+        $$"""[{"jsonrpc":"2.0","id":0,"result":[{"logIndex":"0x1","transactionIndex":"0x0","transactionHash":"{{TxHash}}","blockHash":"{{BlockHash}}","blockNumber":"0x10","data":{{data}},"topics":{{topics}},"address":"0x5fbdb2315678afecb367f032d93f642f64180aa3"}]}]""";
 }

@@ -125,6 +125,8 @@ public sealed class LogDecoderTests
             WithTopics(Log("WorkflowCompleted(bytes32)", [], "0x", logIndex: 7), topics => [topics.First(), "0x1234"]),
             // One indexed topic too many (another contract's variant of the event).
             Log("WorkflowCompleted(bytes32)", [AddressTopic(Sender)], "0x", logIndex: 8),
+            // Data the node sent as something other than hex.
+            Log("WorkflowCompleted(bytes32)", [], "0x", logIndex: 9) with { Data = null },
         };
 
         var decoded = LogDecoder.Decode(logs, Blocks, Senders);
@@ -181,7 +183,7 @@ public sealed class LogDecoderTests
     private static RawLog Log(string signature, string[] extraTopics, string data, int logIndex = 0) => new(
         Address: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
         Topics: [Sha3Keccack.Current.CalculateHash(signature).EnsureHexPrefix().ToLowerInvariant(), WorkflowId, .. extraTopics],
-        Data: data,
+        Data: Convert.FromHexString(data.AsSpan(2)),
         BlockNumber: BlockNumber,
         BlockHash: BlockHash,
         TransactionHash: TxHash,
