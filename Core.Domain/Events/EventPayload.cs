@@ -47,7 +47,7 @@ public static class EventPayload
             case PaymentExecuted payment:
                 json.WriteString("from", payment.From);
                 json.WriteString("to", payment.To);
-                json.WriteString("amount", payment.Amount.ToString(CultureInfo.InvariantCulture));
+                WriteAmount(json, payment.Amount);
                 break;
             case WorkflowCompleted:
                 break;
@@ -60,6 +60,20 @@ public static class EventPayload
 
         json.WriteEndObject();
         json.Flush();
+    }
+
+    /// <summary>The decimal digits, formatted on the stack: a uint256 has at most 78.</summary>
+    private static void WriteAmount(Utf8JsonWriter json, BigInteger amount)
+    {
+        Span<char> digits = stackalloc char[80];
+        if (amount.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture))
+        {
+            json.WriteString("amount", digits[..written]);
+        }
+        else
+        {
+            json.WriteString("amount", amount.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>

@@ -23,14 +23,14 @@ public static class WorkflowJson
     [ThreadStatic]
     private static Utf8JsonWriter? threadWriter;
 
-    public static string WriteDecisions(IEnumerable<Decision> decisions) => WriteArray(decisions, static (json, decision) =>
+    public static string WriteDecisions(IReadOnlyList<Decision> decisions) => WriteArray(decisions, static (json, decision) =>
     {
         json.WriteBoolean("approved", decision.Approved);
         json.WriteString("reason", decision.Reason);
         json.WriteNumber("timestamp", decision.Timestamp);
     });
 
-    public static string WriteSettlements(IEnumerable<Settlement> settlements) => WriteArray(settlements, static (json, settlement) =>
+    public static string WriteSettlements(IReadOnlyList<Settlement> settlements) => WriteArray(settlements, static (json, settlement) =>
     {
         json.WriteString("from", settlement.From);
         json.WriteString("to", settlement.To);
@@ -38,7 +38,7 @@ public static class WorkflowJson
         json.WriteNumber("timestamp", settlement.Timestamp);
     });
 
-    public static string WriteAnomalies(IEnumerable<Anomaly> anomalies) => WriteArray(anomalies, static (json, anomaly) =>
+    public static string WriteAnomalies(IReadOnlyList<Anomaly> anomalies) => WriteArray(anomalies, static (json, anomaly) =>
     {
         json.WriteString("kind", anomaly.Kind.ToName());
         json.WriteString("event", anomaly.Event.ToName());
@@ -87,10 +87,10 @@ public static class WorkflowJson
         return new Anomaly(kind, type, at, phaseBefore);
     });
 
-    private static string WriteArray<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
+    private static string WriteArray<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeFields)
     {
         // Most lists are empty (anomalies nearly always): no writer, no buffer, no new string.
-        if (items is IReadOnlyCollection<T> { Count: 0 })
+        if (items.Count == 0)
         {
             return EmptyArray;
         }
@@ -101,10 +101,11 @@ public static class WorkflowJson
         var json = threadWriter ??= new Utf8JsonWriter(buffer, CanonicalJson.WriterOptions);
         json.Reset(buffer);
         json.WriteStartArray();
-        foreach (var item in items)
+        // By index: a foreach through the interface would box the list's enumerator, one allocation a list.
+        for (var i = 0; i < items.Count; i++)
         {
             json.WriteStartObject();
-            writeFields(json, item);
+            writeFields(json, items[i]);
             json.WriteEndObject();
         }
 

@@ -273,16 +273,17 @@ internal static class RpcJson
 
     private sealed class RecentStrings(int capacity)
     {
-        private readonly (byte[] Sent, string Value)[] recent = new (byte[], string)[capacity];
+        private readonly string?[] recent = new string?[capacity];
         private int next;
 
         public string Get(ref Utf8JsonReader reader)
         {
             if (!reader.ValueIsEscaped)
             {
-                foreach (var (sent, value) in recent)
+                // Kept lowercase, as returned; the node may send either case.
+                foreach (var value in recent)
                 {
-                    if (sent is not null && reader.ValueSpan.SequenceEqual(sent))
+                    if (value is not null && Ascii.EqualsIgnoreCase(reader.ValueSpan, value))
                     {
                         return value;
                     }
@@ -290,7 +291,7 @@ internal static class RpcJson
             }
 
             var lowercase = LowercaseHex(ref reader);
-            recent[next] = (reader.ValueSpan.ToArray(), lowercase);
+            recent[next] = lowercase;
             next = (next + 1) % recent.Length;
             return lowercase;
         }
