@@ -62,7 +62,7 @@ public static class EventPayload
         json.Flush();
     }
 
-    /// <summary>The decimal digits, formatted on the stack: a uint256 has at most 78.</summary>
+    /// <summary>The decimal digits, formatted on the stack when they fit (a uint256 has at most 78).</summary>
     private static void WriteAmount(Utf8JsonWriter json, BigInteger amount)
     {
         Span<char> digits = stackalloc char[80];

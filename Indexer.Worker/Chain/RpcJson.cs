@@ -11,6 +11,9 @@ namespace Indexer.Worker.Chain;
 /// </summary>
 internal static class RpcJson
 {
+    // LOG0 to LOG4: an EVM log has at most four topics.
+    private const int MaxTopics = 4;
+
     public static long Quantity(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
@@ -207,7 +210,7 @@ internal static class RpcJson
     private static string[] Topics(ref Utf8JsonReader reader, RepeatedStrings strings)
     {
         Require(reader.TokenType == JsonTokenType.StartArray, "a log's topics are not an array");
-        // Gathered on the stack, then one array of the exact size: a log has at most four (LOG0 to LOG4).
+        // Gathered on the stack, then one array of the exact size.
         var topics = new TopicBuffer();
         var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -250,8 +253,6 @@ internal static class RpcJson
             throw new FormatException(problem);
         }
     }
-
-    private const int MaxTopics = 4;
 
     [InlineArray(MaxTopics)]
     private struct TopicBuffer

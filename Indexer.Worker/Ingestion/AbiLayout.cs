@@ -13,20 +13,20 @@ namespace Indexer.Worker.Ingestion;
 internal static class AbiLayout
 {
     private const int Word = 32;
-    private const int AddressBytes = 20;
+    private const int PaddingDigits = 2 * (Word - 20);
     private static readonly SearchValues<char> LowercaseHex = SearchValues.Create("0123456789abcdef");
 
     /// <exception cref="LogLayoutException">The topic is not a 32-byte word holding a 20-byte address.</exception>
     public static string AddressTopic(string topic)
     {
-        // Topics arrive lowercase: the address is the word's last 40 hex digits, after 24 zeros of padding.
-        if (topic.Length != 2 + (2 * Word) || !topic.StartsWith("0x", StringComparison.Ordinal)
-            || topic.AsSpan(2, 2 * (Word - AddressBytes)).ContainsAnyExcept('0') || topic.AsSpan(2 + (2 * (Word - AddressBytes))).ContainsAnyExcept(LowercaseHex))
+        // Topics arrive lowercase: 0x, the zeros that pad the word, then the address's hex digits, cut out as they are.
+        var digits = topic.StartsWith("0x", StringComparison.Ordinal) ? topic.AsSpan(2) : [];
+        if (digits.Length != 2 * Word || digits[..PaddingDigits].ContainsAnyExcept('0') || digits[PaddingDigits..].ContainsAnyExcept(LowercaseHex))
         {
             throw new LogLayoutException("an indexed address is not a zero-padded 20-byte value");
         }
 
-        return string.Concat("0x", topic.AsSpan(2 + (2 * (Word - AddressBytes))));
+        return string.Concat("0x", digits[PaddingDigits..]);
     }
 
     /// <exception cref="LogLayoutException">The node sent data that is not 0x and hex digits (<see cref="RawLog.Data"/> is null).</exception>

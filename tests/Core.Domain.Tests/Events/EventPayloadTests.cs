@@ -69,6 +69,14 @@ public class EventPayloadTests
         });
     }
 
+    [Test]
+    public void Write_AnAmountLongerThanAUint256_IsWrittenInFull()
+    {
+        var huge = BigInteger.Pow(10, 90) + 7;
+
+        Assert.That(Written(Events.Payment(Id, 12, 3, 4, 1200, huge)), Does.Contain($"\"amount\":\"{huge}\""));
+    }
+
     private static string Written(WorkflowEvent @event)
     {
         var output = new ArrayBufferWriter<byte>();
