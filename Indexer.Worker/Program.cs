@@ -113,13 +113,8 @@ static async Task<WriterSession?> AfterPreflightAsync(Task preflight, Task<Write
     }
     catch
     {
-        // Waited for without throwing: if taking the lock failed too, the preflight's failure is still the one reported.
-        await ((Task)acquiring).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (acquiring.IsCompletedSuccessfully && acquiring.Result is { } session)
-        {
-            await session.DisposeAsync();
-        }
-
+        // If taking the lock failed too, the preflight's failure is still the one reported.
+        await OpenedAhead.DisposeAsync(acquiring);
         throw;
     }
 

@@ -81,7 +81,8 @@ public sealed class Preflight(
         }
         finally
         {
-            await ReturnToPoolAsync(spare);
+            // Disposing a pooled connection gives it back to the pool, open.
+            await OpenedAhead.DisposeAsync(spare);
         }
 
         if (checkpoint is null)
@@ -104,21 +105,6 @@ public sealed class Preflight(
         }
 
         return checkpoint;
-    }
-
-    /// <summary>Gives an opened session back to the pool; one that failed to open is the checks' concern, not this.</summary>
-    private static async Task ReturnToPoolAsync(Task<NpgsqlConnection>? opening)
-    {
-        if (opening is null)
-        {
-            return;
-        }
-
-        await ((Task)opening).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (opening.IsCompletedSuccessfully)
-        {
-            await opening.Result.DisposeAsync();
-        }
     }
 
     private async Task CheckChainAsync(long chainId, CancellationToken cancellationToken)
