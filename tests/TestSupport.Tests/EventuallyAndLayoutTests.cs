@@ -43,4 +43,12 @@ public sealed class EventuallyAndLayoutTests
     {
         Assert.That(FreePort.Next(), Is.InRange(1024, 65535));
     }
+
+    [Test]
+    public void Free_ports_are_never_handed_out_twice_in_a_run()
+    {
+        var ports = Enumerable.Range(0, 500).Select(_ => FreePort.Next()).ToList();
+
+        Assert.That(ports, Is.Unique);
+    }
 }

@@ -16,18 +16,36 @@ public static class FreePort
         return withPort;
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that nobody listens on right now (the OS picks it).</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A TCP port on 127.0.0.1 that nobody listens on right now (the OS picks it), and that this run has not
+    /// handed out before: the OS may offer a port again once it is released, before the process it was meant
+    /// for has bound it (two workers started one after the other were once given the same METRICS_PORT).
+    /// </summary>
     public static int Next()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
+        while (true)
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port;
+            try
+            {
+                port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+            finally
+            {
+                listener.Stop();
+            }
+
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
         }
     }
 }
