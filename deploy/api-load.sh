@@ -96,9 +96,13 @@ setup = function(thread) threads = threads + 1; thread:set("thread_number", thre
 init = function(args)
   ids = {}
   for line in io.lines("$dir/ids.txt") do ids[#ids + 1] = line end
+  -- One wrk.format, split around the id: formatting each request cost wrk CPU the API then lacked.
+  local template = wrk.format("GET", "/workflows/{id}")
+  local at = template:find("{id}", 1, true)
+  before_id, after_id = template:sub(1, at - 1), template:sub(at + 4)
   math.randomseed(os.time() * 1000 + thread_number)
 end
-request = function() return wrk.format("GET", "/workflows/" .. ids[math.random(#ids)]) end
+request = function() return before_id .. ids[math.random(#ids)] .. after_id end
 LUA
 
 run() {
