@@ -27,19 +27,24 @@ public static class IndexerServices
     private const int MaxRpcAnswerBytes = 64 * 1024 * 1024;
 
     /// <summary>The worker's parts and its three background services, with its settings bound from <paramref name="configuration"/> and validated at start.</summary>
-    public static IServiceCollection AddIndexer(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="sessionsAhead">Database sessions opened while the host is built, for the container to take.</param>
+    public static IServiceCollection AddIndexer(this IServiceCollection services, IConfiguration configuration, SessionsAhead? sessionsAhead = null)
     {
         services.AddOptions<WorkerOptions>().Bind(configuration).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>(
             (host, worker) => host.ShutdownTimeout = TimeSpan.FromMilliseconds(worker.Value.ShutdownTimeoutMs));
+        services.AddSingleton(provider => DatabaseConnection(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.DatabaseUrl));
+        if (sessionsAhead is not null)
+        {
+            services.AddSingleton(sessionsAhead);
+        }
+
         services.AddSingleton(provider =>
         {
-            var connection = DatabaseUrl.Parse(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.DatabaseUrl);
-            connection.ApplicationName = "x402-indexer";
-            return connection;
+            var connection = provider.GetRequiredService<NpgsqlConnectionStringBuilder>();
+            return sessionsAhead?.DatabaseFor(connection) ?? PostgresDataSource.Create(connection);
         });
-        services.AddSingleton(provider => PostgresDataSource.Create(provider.GetRequiredService<NpgsqlConnectionStringBuilder>()));
         services.AddSingleton<RpcCircuit>();
         services.AddSingleton<IChainClient>(provider =>
         {
@@ -68,5 +73,14 @@ public static class IndexerServices
         services.AddHostedService<IndexerService>();
         services.AddHostedService<ProofService>();
         return services;
+    }
+
+    /// <summary>The worker's database settings, from DATABASE_URL.</summary>
+    /// <exception cref="InvalidDatabaseUrlException">The value is not a usable PostgreSQL URL.</exception>
+    public static NpgsqlConnectionStringBuilder DatabaseConnection(string? databaseUrl)
+    {
+        var connection = DatabaseUrl.Parse(databaseUrl);
+        connection.ApplicationName = "x402-indexer";
+        return connection;
     }
 }

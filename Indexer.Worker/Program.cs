@@ -33,9 +33,11 @@ static async Task<int> RunWorkerAsync()
 {
     // A web host for the operations listener (probes, /metrics).
     var builder = ServiceHost.CreateBuilder();
+    // Disposed after the host, whose pool it may have become.
+    await using var sessionsAhead = SessionsAhead.TryStart(builder.Configuration, forWriter: true);
     builder.AddServiceDefaults(new ServiceIdentity("x402-indexer", [IndexerMetrics.MeterName], [IndexerTracing.SourceName], TraceSql: false))
         .AddCheck<WriterOrStandby>(WriterOrStandby.Name, tags: [Probes.Ready]);
-    builder.Services.AddIndexer(builder.Configuration);
+    builder.Services.AddIndexer(builder.Configuration, sessionsAhead);
 
     await using var host = builder.Build();
     var settings = ApplySettings(host);
@@ -54,8 +56,9 @@ static async Task<int> RunCommandAsync(bool verify)
 {
     // A one-off command serves nothing: no web host, no listener, no telemetry.
     var builder = ServiceHost.CreateCommandBuilder();
+    await using var sessionsAhead = SessionsAhead.TryStart(builder.Configuration, forWriter: !verify);
     builder.AddCommandDefaults();
-    builder.Services.AddIndexer(builder.Configuration);
+    builder.Services.AddIndexer(builder.Configuration, sessionsAhead);
 
     using var host = builder.Build();
     ApplySettings(host);

@@ -1,5 +1,6 @@
 using Dapper;
 using Indexer.Worker.Configuration;
+using Indexer.Worker.Startup;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,7 +16,11 @@ namespace Indexer.Worker.SingleWriter;
 /// carries every write, so a writer whose connection dies has lost the lock and can no longer write.
 /// </summary>
 public sealed class WriterLock(
-    NpgsqlConnectionStringBuilder database, WorkerRole role, IOptions<WorkerOptions> options, ILogger<WriterLock> logger) : IAsyncDisposable
+    NpgsqlConnectionStringBuilder database,
+    WorkerRole role,
+    IOptions<WorkerOptions> options,
+    ILogger<WriterLock> logger,
+    SessionsAhead? sessionsAhead = null) : IAsyncDisposable
 {
     /// <summary>"x402" in ASCII: one lock per database, whatever else shares the server.</summary>
     public const long Key = 0x7834_3032;
@@ -27,16 +32,22 @@ public sealed class WriterLock(
 
     private const string ListenForRelease = $"LISTEN {ReleasedChannel}";
 
-    // Unpooled, so closing a connection ends its session and frees the lock; keepalives make a dead peer show soon.
-    private readonly NpgsqlDataSource lockConnections = PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString)
-    {
-        Pooling = false,
-        KeepAlive = 5,
-        TcpKeepAlive = true,
-        ApplicationName = "x402-indexer-writer",
-    });
+    private readonly NpgsqlDataSource lockConnections = ConnectionsFor(database);
 
-    private Task<NpgsqlConnection>? openedAhead;
+    private Task<NpgsqlConnection>? openedAhead = sessionsAhead?.TakeLockSession(database);
+
+    /// <summary>
+    /// Where the lock's connections come from: unpooled, so closing a connection ends its session and frees the
+    /// lock; keepalives make a dead peer show soon.
+    /// </summary>
+    public static NpgsqlDataSource ConnectionsFor(NpgsqlConnectionStringBuilder database) =>
+        PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 5,
+            TcpKeepAlive = true,
+            ApplicationName = "x402-indexer-writer",
+        });
 
     /// <summary>
     /// Opens the connection the next attempt to take the lock will use, without taking it yet: a worker starting

@@ -17,9 +17,11 @@ namespace Indexer.Worker.Startup;
 /// </summary>
 public sealed class Preflight(
     NpgsqlDataSource database,
+    NpgsqlConnectionStringBuilder connection,
     IChainClient chain,
     IOptions<WorkerOptions> options,
-    ILogger<Preflight> logger)
+    ILogger<Preflight> logger,
+    SessionsAhead? sessionsAhead = null)
 {
     /// <summary>
     /// <see cref="CheckAsync"/> for a worker about to ingest, repeated with growing pauses while the node
@@ -72,12 +74,12 @@ public sealed class Preflight(
         Checkpoint? checkpoint;
         try
         {
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            SchemaMigrator.EnsureUpToDate(connection);
+            await using var session = await OpenSessionAsync(cancellationToken);
+            SchemaMigrator.EnsureUpToDate(session);
             await chainChecked;
             checkpoint = forIngestion
-                ? await CheckpointStore.GetOrCreateAsync(connection, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
-                : await CheckpointStore.GetAsync(connection);
+                ? await CheckpointStore.GetOrCreateAsync(session, settings.ChainId, settings.NormalizedContractAddress, settings.BlockStart)
+                : await CheckpointStore.GetAsync(session);
         }
         finally
         {
@@ -106,6 +108,12 @@ public sealed class Preflight(
 
         return checkpoint;
     }
+
+    // The session opened while the host was built, on the first check; a new one from the pool otherwise.
+    private async Task<NpgsqlConnection> OpenSessionAsync(CancellationToken cancellationToken) =>
+        sessionsAhead?.TakePreflightSession(connection) is { } openedAhead
+            ? await openedAhead.WaitAsync(cancellationToken)
+            : await database.OpenConnectionAsync(cancellationToken);
 
     private async Task CheckChainAsync(long chainId, CancellationToken cancellationToken)
     {

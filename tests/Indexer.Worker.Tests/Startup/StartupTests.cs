@@ -83,6 +83,30 @@ public sealed class StartupTests
         });
     }
 
+    // The database sessions are opened while the host is built, before the settings are validated: a start that
+    // stops on a bad setting must not first wait out their connect timeout (60 s here) on a database that never answers.
+    [TestCase(null)]
+    [TestCase("replay")]
+    public async Task BadSetting_WhileTheDatabaseNeverAnswers_StopsAtOnceWithOneLine(string? command)
+    {
+        using var silentDatabase = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silentDatabase.Start();
+        var port = ((System.Net.IPEndPoint)silentDatabase.LocalEndpoint).Port;
+        var environment = Processes.WorkerEnvironment(chain, await ObservedDatabase.CreateAsync());
+        environment["DATABASE_URL"] = $"postgresql://x402:secret-pw@127.0.0.1:{port}/x402?Timeout=60";
+        environment["CHAIN_ID"] = "-1";
+
+        await using var worker = Processes.StartWorker(environment, command is null ? [] : [command]);
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), worker.Output);
+            Assert.That(worker.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), worker.Output);
+            Assert.That(worker.Output, Does.Contain("CHAIN_ID").And.Not.Contain("secret-pw"));
+        });
+    }
+
     [Test]
     public async Task RpcUrlFromAFile_IsUsed_AndBothFormsSetStopWithOneLine()
     {
