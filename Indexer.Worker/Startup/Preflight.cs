@@ -17,7 +17,6 @@ namespace Indexer.Worker.Startup;
 /// </summary>
 public sealed class Preflight(
     NpgsqlDataSource database,
-    NpgsqlConnectionStringBuilder connection,
     IChainClient chain,
     IOptions<WorkerOptions> options,
     ILogger<Preflight> logger,
@@ -111,7 +110,7 @@ public sealed class Preflight(
 
     // The session opened while the host was built, on the first check; a new one from the pool otherwise.
     private async Task<NpgsqlConnection> OpenSessionAsync(CancellationToken cancellationToken) =>
-        sessionsAhead?.TakePreflightSession(connection) is { } openedAhead
+        sessionsAhead?.TakePreflightSession(database) is { } openedAhead
             ? await openedAhead.WaitAsync(cancellationToken)
             : await database.OpenConnectionAsync(cancellationToken);
 

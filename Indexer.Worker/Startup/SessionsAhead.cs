@@ -49,9 +49,9 @@ public sealed class SessionsAhead : IAsyncDisposable
     /// <returns>This pool when <paramref name="connection"/> has the same settings, otherwise null.</returns>
     public NpgsqlDataSource? DatabaseFor(NpgsqlConnectionStringBuilder connection) => SameAs(connection) ? Database : null;
 
-    /// <summary>The preflight's session, once: null when taken before or meant for another database.</summary>
-    public Task<NpgsqlConnection>? TakePreflightSession(NpgsqlConnectionStringBuilder connection) =>
-        SameAs(connection) ? Interlocked.Exchange(ref _preflightSession, null) : null;
+    /// <summary>The preflight's session, once: null when taken before or when <paramref name="pool"/> is not this pool.</summary>
+    public Task<NpgsqlConnection>? TakePreflightSession(NpgsqlDataSource pool) =>
+        ReferenceEquals(pool, Database) ? Interlocked.Exchange(ref _preflightSession, null) : null;
 
     /// <summary>The writer lock's session, once, unpooled: null when taken before, not opened, or meant for another database.</summary>
     public Task<NpgsqlConnection>? TakeLockSession(NpgsqlConnectionStringBuilder connection) =>

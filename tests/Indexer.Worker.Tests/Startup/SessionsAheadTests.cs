@@ -15,24 +15,25 @@ public sealed class SessionsAheadTests
         await using var ahead = SessionsAhead.TryStart(Configuration(database.Url), forWriter: true);
         var connection = IndexerServices.DatabaseConnection(database.Url);
         var another = IndexerServices.DatabaseConnection(database.Url + "?Timeout=7");
+        await using var anotherPool = ServiceDefaults.Configuration.PostgresDataSource.Create(another);
 
         Assert.That(ahead, Is.Not.Null);
         Assert.Multiple(() =>
         {
             Assert.That(ahead!.DatabaseFor(another), Is.Null);
-            Assert.That(ahead.TakePreflightSession(another), Is.Null);
+            Assert.That(ahead.TakePreflightSession(anotherPool), Is.Null);
             Assert.That(ahead.TakeLockSession(another), Is.Null);
             Assert.That(ahead.DatabaseFor(connection), Is.SameAs(ahead.Database));
         });
 
-        await using var preflight = await ahead!.TakePreflightSession(connection)!;
+        await using var preflight = await ahead!.TakePreflightSession(ahead.Database)!;
         await using var writerLock = await ahead.TakeLockSession(connection)!;
         Assert.Multiple(() =>
         {
             Assert.That(preflight.State, Is.EqualTo(System.Data.ConnectionState.Open));
             Assert.That(writerLock.State, Is.EqualTo(System.Data.ConnectionState.Open));
             Assert.That(new NpgsqlConnectionStringBuilder(writerLock.ConnectionString).Pooling, Is.False, "closing the lock's session must end it");
-            Assert.That(ahead.TakePreflightSession(connection), Is.Null, "taken once");
+            Assert.That(ahead.TakePreflightSession(ahead.Database), Is.Null, "taken once");
             Assert.That(ahead.TakeLockSession(connection), Is.Null, "taken once");
         });
     }
