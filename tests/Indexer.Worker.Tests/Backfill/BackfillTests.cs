@@ -119,6 +119,16 @@ public sealed class BackfillTests
         Assert.That(seen, Is.EqualTo(newestFirst));
     }
 
+    // The swapped-in table's indexes, constraints and grants, by name: as the migrations made them.
+    private const string ProjectionSchema = """
+        SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'workflow_state'
+        UNION ALL
+        SELECT 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'public.workflow_state'::regclass
+        UNION ALL
+        SELECT 'grant ' || grantee || ': ' || privilege_type FROM information_schema.role_table_grants WHERE table_schema = 'public' AND table_name = 'workflow_state'
+        ORDER BY 1
+        """;
+
     [Test]
     public async Task Restart_ReplaysTheLog_ToIdenticalProjectionRowsAndStats()
     {
@@ -143,6 +153,7 @@ public sealed class BackfillTests
     [Test]
     public async Task ReplayCommand_RebuildsAnIdenticalProjectionAndExits()
     {
+        var schemaBefore = await database.TextsAsync(ProjectionSchema);
         await using var worker = Processes.StartWorker(Processes.WorkerEnvironment(chain.Result, database), "replay");
         var exitCode = await worker.WaitForExitAsync(Processes.CatchUpTimeout);
 
@@ -151,6 +162,7 @@ public sealed class BackfillTests
             Assert.That(exitCode, Is.Zero, worker.Output);
             Assert.That(worker.Output, Does.Contain($"Replay done: {chain.EventCount} events into {SimulatedChain.Workflows} workflows"));
             Assert.That(await database.ProjectionAsync(), Is.EqualTo(uninterruptedProjection));
+            Assert.That(await database.TextsAsync(ProjectionSchema), Is.EqualTo(schemaBefore));
         });
     }
 
