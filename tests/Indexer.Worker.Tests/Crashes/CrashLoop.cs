@@ -52,11 +52,16 @@ public sealed class CrashLoop : IAsyncDisposable
     /// <summary>Confirmed blocks the log does not hold yet.</summary>
     public async Task<long> BacklogAsync() => await ConfirmedHeadAsync() - await IngestedUpToAsync();
 
-    /// <summary>Kills the worker a random moment (up to <paramref name="maxDelay"/>) after its replay started.</summary>
-    public Task KillDuringReplayAsync(TimeSpan maxDelay)
+    /// <summary>
+    /// Kills the worker a random moment (up to <paramref name="maxDelay"/>) after its replay started. The probe holds
+    /// workflow_state meanwhile, so the replay cannot swap its table in before the kill: the log of this test
+    /// replays in a few milliseconds, less than the worker's log line takes to reach the test.
+    /// </summary>
+    public async Task KillDuringReplayAsync(TimeSpan maxDelay)
     {
         var delay = TimeSpan.FromMilliseconds(random.Next((int)maxDelay.TotalMilliseconds + 1));
-        return RunAndKillAsync(async worker =>
+        await using var held = await probe.HoldProjectionAsync();
+        await RunAndKillAsync(async worker =>
         {
             await worker.WaitForLineAsync(line => line.Contains("Replay started", StringComparison.Ordinal), StepTimeout);
             await Task.Delay(delay);
