@@ -1,3 +1,4 @@
+using Indexer.Worker.Tests.DatabaseFaults;
 using NUnit.Framework;
 using Simulator.Simulation;
 using TestSupport;
@@ -53,14 +54,14 @@ public sealed class CrashLoop : IAsyncDisposable
     public async Task<long> BacklogAsync() => await ConfirmedHeadAsync() - await IngestedUpToAsync();
 
     /// <summary>
-    /// Kills the worker a random moment (up to <paramref name="maxDelay"/>) after its replay started. The probe holds
-    /// workflow_state meanwhile, so the replay cannot swap its table in before the kill: the log of this test
-    /// replays in a few milliseconds, less than the worker's log line takes to reach the test.
+    /// Kills the worker a random moment (up to <paramref name="maxDelay"/>) after its replay started. The test holds
+    /// workflow_state meanwhile, as a reader would, so the replay cannot swap its table in before the kill: the log
+    /// of this test replays in a few milliseconds, less than the worker's log line takes to reach the test.
     /// </summary>
     public async Task KillDuringReplayAsync(TimeSpan maxDelay)
     {
         var delay = TimeSpan.FromMilliseconds(random.Next((int)maxDelay.TotalMilliseconds + 1));
-        await using var held = await probe.HoldProjectionAsync();
+        await using var reader = await WriterBlocker.HoldAsync(database, "LOCK TABLE workflow_state IN ACCESS SHARE MODE");
         await RunAndKillAsync(async worker =>
         {
             await worker.WaitForLineAsync(line => line.Contains("Replay started", StringComparison.Ordinal), StepTimeout);

@@ -53,17 +53,6 @@ public sealed class DatabaseProbe : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Takes workflow_state's weakest lock in a transaction until the result is disposed: readers and a replay's
-    /// rebuild go on, and the replay's swap, which locks the table exclusively, waits.
-    /// </summary>
-    public async Task<IAsyncDisposable> HoldProjectionAsync()
-    {
-        var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync("LOCK TABLE workflow_state IN ACCESS SHARE MODE", transaction: transaction);
-        return transaction;
-    }
-
     /// <param name="startedAt">The server's clock just before the killed worker started.</param>
     /// <param name="backlogEnd">The last confirmed block when it started.</param>
     public async Task<KillPhase> PhaseOfKillAsync(DateTime startedAt, long backlogEnd)
